@@ -1,0 +1,232 @@
+// Storage of one named state in a heap keyed state backend: per key group, a map from key to cell
+// for the default namespace, and key -> namespace -> cell for the others (window state). A cell is
+// what one state kind keeps per (key, namespace): a value, an array, a Map, or their TTL forms.
+
+import { StreamError } from '../errors.js';
+import { keyOfStateKey, stateKeyOf, type Key, type StateKey } from '../graph/key-groups.js';
+import type { StateKind } from './state-descriptors.js';
+
+/** A namespace within a key's state, e.g. one window of a window operator. */
+export type Namespace = string | number;
+
+/**
+ * The namespace every state starts in. Its entries take the fast path (one `Map` lookup); any
+ * other namespace costs a second lookup.
+ */
+export const DEFAULT_NAMESPACE: Namespace = '';
+
+/** What a state table reads from its backend on every access: the current key. */
+export interface StateHost {
+  /** `keyGroup - keyGroupRange.start` of the current key; -1 before the first `setCurrentKey`. */
+  readonly currentGroupIndex: number;
+  /** The current key as a `Map` key (`stateKeyOf`). */
+  readonly currentStateKey: StateKey;
+  /** How many key groups the backend owns. */
+  readonly numKeyGroups: number;
+  /** Processing time in epoch ms, for TTL. */
+  readonly clock: () => number;
+}
+
+/** How one state kind turns its cells into snapshot data and back, and drops expired parts. */
+export interface CellCodec<C> {
+  encode(cell: C): unknown;
+  decode(data: unknown): C;
+  /** Removes what expired by `now` from a TTL cell; true when nothing is left of it. */
+  prune(cell: C, now: number): boolean;
+}
+
+/**
+ * One state's entries in one key group, as plain data (arrays of entries, keys as they were
+ * given, cells as their codec encodes them).
+ */
+export interface StateGroupSnapshot {
+  readonly name: string;
+  readonly kind: StateKind;
+  readonly ttl: boolean;
+  /** `[key, cell]` for the default namespace. */
+  readonly entries: [Key, unknown][];
+  /** `[key, [namespace, cell][]]` for the other namespaces. */
+  readonly namespaced: [Key, [Namespace, unknown][]][];
+}
+
+/** Refuses `undefined` as a stored value: it means "no value" to every read, and msgpack drops it. */
+export function checkDefined(value: unknown, state: string, method: string): void {
+  if (value === undefined) {
+    throw new StreamError(
+      'INVALID_ARGUMENT',
+      `${method} on state "${state}" was given undefined, which state cannot hold; use null, or do not store the value`,
+      { domain: 'user' },
+    );
+  }
+}
+
+type NamespaceMap<C> = Map<Namespace, C>;
+
+/** Storage of one state: cells per key group, key and namespace. Never shared between threads. */
+export class StateTable<C> {
+  /** Namespace that `get`, `put` and `remove` use; set by the state's `setCurrentNamespace`. */
+  namespace: Namespace = DEFAULT_NAMESPACE;
+  private readonly flat: (Map<StateKey, C> | undefined)[];
+  private readonly nested: (Map<StateKey, NamespaceMap<C>> | undefined)[];
+
+  constructor(
+    readonly name: string,
+    readonly kind: StateKind,
+    readonly ttl: boolean,
+    private readonly host: StateHost,
+    private readonly codec: CellCodec<C>,
+  ) {
+    this.flat = new Array<Map<StateKey, C> | undefined>(host.numKeyGroups).fill(undefined);
+    this.nested = new Array<Map<StateKey, NamespaceMap<C>> | undefined>(host.numKeyGroups).fill(undefined);
+  }
+
+  /** The cell of the current key and namespace. */
+  get(): C | undefined {
+    const host = this.host;
+    if (this.namespace === DEFAULT_NAMESPACE) {
+      const byKey = this.flat[host.currentGroupIndex];
+      return byKey === undefined ? undefined : byKey.get(host.currentStateKey);
+    }
+    const byKey = this.nested[host.currentGroupIndex];
+    if (byKey === undefined) return undefined;
+    const byNamespace = byKey.get(host.currentStateKey);
+    return byNamespace === undefined ? undefined : byNamespace.get(this.namespace);
+  }
+
+  /** Sets the cell of the current key and namespace. */
+  put(cell: C): void {
+    const host = this.host;
+    const group = host.currentGroupIndex;
+    if (this.namespace === DEFAULT_NAMESPACE) {
+      const byKey = this.flat[group] ?? (this.flat[group] = this.newGroup<C>(group));
+      byKey.set(host.currentStateKey, cell);
+      return;
+    }
+    const byKey = this.nested[group] ?? (this.nested[group] = this.newGroup<NamespaceMap<C>>(group));
+    const byNamespace = byKey.get(host.currentStateKey);
+    if (byNamespace === undefined) byKey.set(host.currentStateKey, new Map([[this.namespace, cell]]));
+    else byNamespace.set(this.namespace, cell);
+  }
+
+  /** Removes the cell of the current key and namespace; a key with no cell left is gone. */
+  remove(): void {
+    const host = this.host;
+    if (this.namespace === DEFAULT_NAMESPACE) {
+      this.flat[host.currentGroupIndex]?.delete(host.currentStateKey);
+      return;
+    }
+    const byKey = this.nested[host.currentGroupIndex];
+    const byNamespace = byKey?.get(host.currentStateKey);
+    if (byNamespace === undefined || !byNamespace.delete(this.namespace)) return;
+    if (byNamespace.size === 0) byKey!.delete(host.currentStateKey);
+  }
+
+  private newGroup<V>(group: number): Map<StateKey, V> {
+    if (group < 0) {
+      throw new StreamError(
+        'INTERNAL',
+        `State "${this.name}" was written before a current key was set: keyed state is only available while a keyed record (or timer) is processed`,
+        { domain: 'internal' },
+      );
+    }
+    return new Map();
+  }
+
+  /** Calls `fn` for every key with a cell in `namespace`, in key group then insertion order. */
+  forEachKey(namespace: Namespace, fn: (stateKey: StateKey, groupIndex: number) => void): void {
+    for (let group = 0; group < this.flat.length; group++) {
+      if (namespace === DEFAULT_NAMESPACE) {
+        const byKey = this.flat[group];
+        if (byKey !== undefined) for (const stateKey of byKey.keys()) fn(stateKey, group);
+      } else {
+        const byKey = this.nested[group];
+        if (byKey === undefined) continue;
+        for (const [stateKey, byNamespace] of byKey) if (byNamespace.has(namespace)) fn(stateKey, group);
+      }
+    }
+  }
+
+  /** Adds the keys that hold any cell in `group` to `into`. */
+  collectKeys(group: number, into: Set<StateKey>): void {
+    const flat = this.flat[group];
+    if (flat !== undefined) for (const stateKey of flat.keys()) into.add(stateKey);
+    const nested = this.nested[group];
+    if (nested !== undefined) for (const stateKey of nested.keys()) into.add(stateKey);
+  }
+
+  /** Number of (key, namespace) cells. */
+  numEntries(): number {
+    let count = 0;
+    for (let group = 0; group < this.flat.length; group++) {
+      count += this.flat[group]?.size ?? 0;
+      const nested = this.nested[group];
+      if (nested !== undefined) for (const byNamespace of nested.values()) count += byNamespace.size;
+    }
+    return count;
+  }
+
+  /** Removes whatever expired by `now` (TTL tables only); returns how many cells went away. */
+  prune(now: number): number {
+    let removed = 0;
+    for (let group = 0; group < this.flat.length; group++) {
+      const flat = this.flat[group];
+      if (flat !== undefined) {
+        for (const [stateKey, cell] of flat) {
+          if (this.codec.prune(cell, now)) {
+            flat.delete(stateKey);
+            removed++;
+          }
+        }
+      }
+      const nested = this.nested[group];
+      if (nested === undefined) continue;
+      for (const [stateKey, byNamespace] of nested) {
+        for (const [namespace, cell] of byNamespace) {
+          if (this.codec.prune(cell, now)) {
+            byNamespace.delete(namespace);
+            removed++;
+          }
+        }
+        if (byNamespace.size === 0) nested.delete(stateKey);
+      }
+    }
+    return removed;
+  }
+
+  /** This state's cells in `group` as plain data, or `undefined` when it has none there. */
+  snapshotGroup(group: number): StateGroupSnapshot | undefined {
+    const entries: [Key, unknown][] = [];
+    const namespaced: [Key, [Namespace, unknown][]][] = [];
+    const flat = this.flat[group];
+    if (flat !== undefined) {
+      for (const [stateKey, cell] of flat) entries.push([keyOfStateKey(stateKey), this.codec.encode(cell)]);
+    }
+    const nested = this.nested[group];
+    if (nested !== undefined) {
+      for (const [stateKey, byNamespace] of nested) {
+        const cells: [Namespace, unknown][] = [];
+        for (const [namespace, cell] of byNamespace) cells.push([namespace, this.codec.encode(cell)]);
+        namespaced.push([keyOfStateKey(stateKey), cells]);
+      }
+    }
+    if (entries.length === 0 && namespaced.length === 0) return undefined;
+    return { name: this.name, kind: this.kind, ttl: this.ttl, entries, namespaced };
+  }
+
+  /** Adds the cells of a snapshot of this state to `group` (replacing cells of the same key). */
+  restoreGroup(group: number, data: StateGroupSnapshot): void {
+    if (data.entries.length > 0) {
+      const flat = this.flat[group] ?? (this.flat[group] = new Map());
+      for (const [key, cell] of data.entries) flat.set(stateKeyOf(key), this.codec.decode(cell));
+    }
+    if (data.namespaced.length > 0) {
+      const nested = this.nested[group] ?? (this.nested[group] = new Map());
+      for (const [key, cells] of data.namespaced) {
+        const stateKey = stateKeyOf(key);
+        let byNamespace = nested.get(stateKey);
+        if (byNamespace === undefined) nested.set(stateKey, (byNamespace = new Map()));
+        for (const [namespace, cell] of cells) byNamespace.set(namespace, this.codec.decode(cell));
+      }
+    }
+  }
+}
