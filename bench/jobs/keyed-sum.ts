@@ -1,0 +1,13 @@
+// Benchmark job: generate -> map -> keyBy -> rolling sum -> discard (BENCHMARKS.md, engine efficiency).
+
+import { defineJob } from '../../src/index.js';
+import { keyedRecord } from '../utils/keyed-records.js';
+
+export default defineJob((env, args: { count: number; keys: number }) => {
+  env
+    .fromSequence(0, args.count - 1)
+    .map((i) => keyedRecord(i, args.keys))
+    .keyBy((r) => r.key)
+    .sum('value')
+    .sinkTo({ createWriter: () => ({ write() {} }) });
+});

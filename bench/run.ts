@@ -1,0 +1,62 @@
+// `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
+// --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, latency.
+
+import { Command, InvalidArgumentError } from 'commander';
+import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
+import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
+//TMP import { channelsBench } from './micro/channels.bench.js';
+import { stateBench } from './micro/state.bench.js';
+import { writeSection } from './utils/results-file.js';
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+}
+
+interface Options {
+  count: number;
+  rounds: number;
+  write: boolean;
+}
+
+async function runSuite(suite: string, options: Options): Promise<void> {
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  let title: string;
+  let body: string;
+  switch (suite) {
+    case 'micro': {
+      title = 'Micro benchmarks (tinybench)';
+      body = [await stateBench()].join('\n\n');
+      break;
+    }
+    case 'efficiency': {
+      title = 'Engine efficiency: generate -> map -> keyBy -> rolling sum -> discard';
+      const rows = await engineEfficiency({ count: options.count, keys: 1000, rounds: options.rounds, parallelisms: [1, 2] });
+      body = `${options.count} records, 1000 keys, ${options.rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
+      break;
+    }
+    case 'latency': {
+      title = 'Latency: single records at a low rate';
+      const rows = [await singleRecordLatency(3000, 1, 2), await singleRecordLatency(3000, 1, 1)];
+      const idle = await idleCpuShare(3);
+      body = `${latencyTable(rows)}\n\nCPU used by an idle job (unbounded source with no data, p=2) over 3 s: ${(idle * 100).toFixed(2)} % of one core.`;
+      break;
+    }
+    default:
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency or latency.`);
+  }
+  console.log(`\n## ${title}\n\n${body}\n`);
+  if (options.write) writeSection(suite, title, command, body);
+}
+
+await new Command()
+  .name('bench')
+  .argument('[suites...]', 'micro, efficiency, latency (default: all)')
+  .option('--count <n>', 'records per run (efficiency)', positive, 5_000_000)
+  .option('--rounds <n>', 'rounds per variant', positive, 5)
+  .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
+  .action(async (suites: string[], options: Options) => {
+    for (const suite of suites.length === 0 ? ['micro', 'efficiency', 'latency'] : suites) await runSuite(suite, options);
+  })
+  .parseAsync();

@@ -1,0 +1,119 @@
+// The actors placed on one worker thread: builds their rings, writers, operator chains and
+// source readers from the plan, runs them side by side, and answers the master's control calls.
+
+import { Unpackr } from 'msgpackr';
+import { serializeError, userFunctionFailed } from '../errors.js';
+import type { ActorSpec, ExecutionPlan } from '../graph/execution-plan.js';
+import type { JobGraph } from '../graph/job-graph.js';
+import type { StreamGraph } from '../graph/stream-graph.js';
+import type { OperatorContext } from '../operators/operator.js';
+import { Doorbells } from './channels/doorbell.js';
+import { BatchEncoder } from './channels/frame-codec.js';
+import { RingBuffer } from './channels/ring-buffer.js';
+import { buildOperatorChain, OperatorFailure } from './operator-chain.js';
+import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
+import { PendingWork, TaskActor, type CancelToken, type InputChannel } from './task-actor.js';
+import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+import type { Key } from '../graph/key-groups.js';
+
+interface PlacedActor {
+  readonly spec: ActorSpec;
+  readonly actor: TaskActor;
+  readonly metrics: () => ActorMetrics;
+}
+
+export class ActorGroup implements ThreadEndpoint, CancelToken {
+  cancelled = false;
+  private readonly bells: Doorbells;
+  private readonly actors: PlacedActor[];
+
+  constructor(
+    private readonly task: ThreadTask,
+    private readonly graph: StreamGraph,
+    private readonly job: JobGraph,
+    private readonly plan: ExecutionPlan,
+    private readonly master: MasterEndpoint,
+  ) {
+    this.bells = new Doorbells(task.doorbells);
+    const shipped = new Map(task.shipped.map(([nodeId, bytes]) => [nodeId, new Unpackr({ useBigIntExtension: true, moreTypes: true }).unpack(bytes)]));
+    this.actors = plan.actors.filter((a) => a.thread === task.thread).map((spec) => this.place(spec, shipped));
+  }
+
+  /** Runs every actor of the thread; a failure is reported at once, then rethrown. */
+  async run(): Promise<ActorMetrics[]> {
+    await Promise.all(
+      this.actors.map(async ({ spec, actor }) => {
+        try {
+          await actor.run();
+        } catch (error) {
+          const failure = this.describeFailure(spec, error);
+          this.cancel();
+          await this.master.reportFailure(serializeError(failure));
+        }
+      }),
+    );
+    return this.metrics();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    for (const { spec } of this.actors) this.bells.ring(spec.index);
+  }
+
+  metrics(): ActorMetrics[] {
+    return this.actors.map((a) => a.metrics());
+  }
+
+  private describeFailure(spec: ActorSpec, error: unknown): Error {
+    const vertex = this.job.vertices[spec.vertexId]!;
+    const nodeId = error instanceof OperatorFailure ? error.nodeId : vertex.headNodeId;
+    const cause = error instanceof OperatorFailure ? error.cause : error;
+    return userFunctionFailed(cause, this.graph.node(nodeId).name, spec.subtask, spec.parallelism);
+  }
+
+  private place(spec: ActorSpec, shipped: ReadonlyMap<number, unknown>): PlacedActor {
+    const vertex = this.job.vertices[spec.vertexId]!;
+    const encoder = new BatchEncoder();
+    const backlog = new Backlog();
+    const pending = new PendingWork();
+    const writers = new Map<number, RecordWriter>();
+    const inputs: InputChannel[] = [];
+    for (const channel of this.plan.channels) {
+      if (channel.consumerActor === spec.index) {
+        inputs.push({ ring: new RingBuffer(this.task.channelBuffers[channel.index]!), producerActor: channel.producerActor });
+      }
+    }
+    this.job.edges.forEach((edge, edgeIndex) => {
+      if (edge.chained || this.job.vertexOf[edge.sourceNodeId] !== vertex.id) return;
+      const channels = this.plan.channels
+        .filter((c) => c.edgeIndex === edgeIndex && c.producerActor === spec.index)
+        .sort((a, b) => a.consumerSubtask - b.consumerSubtask)
+        .map((c) => new ChannelWriter(new RingBuffer(this.task.channelBuffers[c.index]!), this.bells, c.consumerActor, encoder, backlog));
+      const where = `keyBy before "${this.graph.node(edge.targetNodeId).name}"`;
+      writers.set(edgeIndex, createRecordWriter(edge.kind, channels, spec.subtask, edge.keySelector, this.job.maxParallelism, where));
+    });
+    const contextOf = (nodeId: number): OperatorContext => {
+      const node = this.graph.node(nodeId);
+      return {
+        operatorName: node.name,
+        subtask: spec.subtask,
+        parallelism: spec.parallelism,
+        maxParallelism: this.job.maxParallelism,
+        keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
+        keyGroupRange: spec.keyGroupRange,
+        currentProcessingTime: () => Date.now(),
+        sendToMain: async (collectorId, subtask, batch) => this.master.collect(collectorId, subtask, batch),
+        waitFor: (work) => pending.add(work),
+      };
+    };
+    const chain = buildOperatorChain(this.graph, this.job, vertex, writers, contextOf);
+    const head = this.graph.node(vertex.headNodeId);
+    const reader = head.source?.createReader({
+      subtask: spec.subtask,
+      parallelism: spec.parallelism,
+      shipped: shipped.get(head.id),
+    });
+    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this);
+    return { spec, actor, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
+  }
+}

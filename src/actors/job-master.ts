@@ -1,0 +1,219 @@
+// The job master, in the main thread: turns a StreamGraph into a plan, allocates the rings and
+// doorbells, starts one piscina task per worker thread, and watches the job: collects results,
+// answers metrics, cancels, and on any failure stops every actor and reports the cause.
+
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import * as Comlink from 'comlink';
+import { Packr } from 'msgpackr';
+import { deserializeError, StreamError, type SerializedError } from '../errors.js';
+import { buildExecutionPlan, type ExecutionPlan } from '../graph/execution-plan.js';
+import { buildJobGraph, resolveParallelism, type JobGraph } from '../graph/job-graph.js';
+import { defaultMaxParallelism } from '../graph/key-groups.js';
+import type { StreamGraph } from '../graph/stream-graph.js';
+import { Doorbells } from './channels/doorbell.js';
+import { BatchDecoder } from './channels/frame-codec.js';
+import { RingBuffer } from './channels/ring-buffer.js';
+import { createWorkerPool, type WorkerPool } from './pool.js';
+import type { ActorMetrics, JobSource, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+
+/** Bytes of each channel's ring: room for several full batches, so producers rarely wait. */
+const RING_CAPACITY = 512 * 1024;
+/** How long cancelled actors get to stop by themselves before their threads are terminated. */
+const STOP_GRACE_MS = 1000;
+
+export interface JobSubmission {
+  readonly graph: StreamGraph;
+  readonly jobName: string;
+  readonly job: JobSource;
+  readonly defaultParallelism: number;
+  /** Set with env.setMaxParallelism, else derived from the parallelism. */
+  readonly maxParallelism: number | undefined;
+  /** Number of executeAndCollect sinks, and the record limit of the first. */
+  readonly collectors: number;
+  readonly collectLimit: number | undefined;
+}
+
+/** Records in and out of one operator subtask. */
+export interface OperatorMetrics {
+  readonly name: string;
+  readonly subtask: number;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+}
+
+/** What a finished job reports. */
+export interface JobExecutionResult {
+  readonly jobName: string;
+  /** Wall-clock time from deployment to the end, in ms. */
+  readonly netRuntimeMs: number;
+  readonly metrics: readonly OperatorMetrics[];
+  /** Records gathered by executeAndCollect sinks, by collector. */
+  readonly collected: readonly unknown[][];
+}
+
+/** A running job (`env.executeAsync()`). */
+export interface JobClient {
+  readonly jobName: string;
+  /** Resolves when the job ends; rejects with the failure, or with JOB_CANCELLED after cancel(). */
+  readonly result: Promise<JobExecutionResult>;
+  /** Stops the job; resolves once every worker has stopped. */
+  cancel(): Promise<void>;
+  /** Records in and out of every operator subtask so far. */
+  metrics(): Promise<OperatorMetrics[]>;
+}
+
+interface ThreadHandle {
+  readonly endpoint: Comlink.Remote<ThreadEndpoint>;
+  readonly ports: MessagePort[];
+}
+
+export class JobMaster implements JobClient {
+  readonly jobName: string;
+  readonly result: Promise<JobExecutionResult>;
+  private readonly job: JobGraph;
+  private readonly plan: ExecutionPlan;
+  private readonly pool: WorkerPool;
+  private readonly threads: ThreadHandle[] = [];
+  private readonly collected: unknown[][];
+  private readonly decoder = new BatchDecoder();
+  private readonly started = performance.now();
+  private failure: Error | undefined;
+  private cancelRequested = false;
+  private limitReached = false;
+  private finalMetrics: ActorMetrics[] = [];
+
+  constructor(private readonly submission: JobSubmission) {
+    const { graph } = submission;
+    this.jobName = submission.jobName;
+    const parallelism = resolveParallelism(graph, submission.defaultParallelism);
+    const maxParallelism = submission.maxParallelism ?? defaultMaxParallelism(Math.max(...parallelism));
+    this.job = buildJobGraph(graph, submission.defaultParallelism, maxParallelism);
+    this.plan = buildExecutionPlan(this.job, availableParallelism());
+    this.collected = Array.from({ length: submission.collectors }, () => []);
+    this.pool = createWorkerPool(this.plan.threads);
+    this.result = this.deploy(maxParallelism);
+  }
+
+  async cancel(): Promise<void> {
+    this.cancelRequested = true;
+    this.result.catch(() => undefined);
+    this.stopAll();
+    await this.result.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  async metrics(): Promise<OperatorMetrics[]> {
+    const perThread = await Promise.all(this.threads.map((t) => t.endpoint.metrics().catch(() => [])));
+    return this.summarise(perThread.flat());
+  }
+
+  private async deploy(maxParallelism: number): Promise<JobExecutionResult> {
+    const { graph } = this.submission;
+    const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(RING_CAPACITY));
+    const doorbells = Doorbells.allocate(this.plan.actors.length);
+    const packr = new Packr({ useBigIntExtension: true, moreTypes: true });
+    const shipped = graph.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, packr.pack(n.source.shipped)] as const]));
+    const master: MasterEndpoint = {
+      reportFailure: (error: SerializedError) => this.fail(deserializeError(error)),
+      collect: (collectorId, _subtask, batch) => this.collect(collectorId, batch),
+    };
+    const tasks: Promise<void>[] = [];
+    for (let thread = 0; thread < this.plan.threads; thread++) {
+      const toMaster = new MessageChannel();
+      const toThread = new MessageChannel();
+      Comlink.expose(master, toMaster.port1 as unknown as Comlink.Endpoint);
+      const endpoint = Comlink.wrap<ThreadEndpoint>(toThread.port2 as unknown as Comlink.Endpoint);
+      this.threads.push({ endpoint, ports: [toMaster.port1, toThread.port2] });
+      const task: ThreadTask = {
+        thread,
+        job: this.submission.job,
+        jobName: this.jobName,
+        defaultParallelism: this.submission.defaultParallelism,
+        maxParallelism,
+        maxThreads: this.plan.threads,
+        fingerprint: graph.fingerprint(),
+        channelBuffers,
+        doorbells,
+        shipped,
+        masterPort: toMaster.port2,
+        threadPort: toThread.port1,
+      };
+      tasks.push(
+        this.pool.run(task, [toMaster.port2, toThread.port1]).then(
+          (metrics) => {
+            this.finalMetrics.push(...metrics);
+          },
+          (error: unknown) => this.fail(this.threadDied(thread, error)),
+        ),
+      );
+    }
+    await Promise.all(tasks);
+    await this.shutdown();
+    if (this.failure !== undefined) throw this.failure;
+    if (this.cancelRequested && !this.limitReached) {
+      throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
+    }
+    return {
+      jobName: this.jobName,
+      netRuntimeMs: performance.now() - this.started,
+      metrics: this.summarise(this.finalMetrics),
+      collected: this.collected,
+    };
+  }
+
+  private collect(collectorId: number, batch: Uint8Array): void {
+    const into = this.collected[collectorId]!;
+    for (const value of this.decoder.decode(batch).values) into.push(value);
+    const limit = this.submission.collectLimit;
+    if (collectorId === 0 && limit !== undefined && into.length >= limit && !this.limitReached) {
+      into.length = limit;
+      this.limitReached = true;
+      this.cancelRequested = true;
+      this.stopAll();
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure !== undefined || (this.cancelRequested && error instanceof StreamError && error.code === 'WORKER_DIED')) return;
+    this.failure = error;
+    this.stopAll();
+  }
+
+  /** Asks every actor to stop; threads that do not stop in time are terminated. */
+  private stopAll(): void {
+    for (const thread of this.threads) thread.endpoint.cancel().catch(() => undefined);
+    setTimeout(() => void this.pool.destroy(), STOP_GRACE_MS).unref();
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const thread of this.threads) {
+      thread.endpoint[Comlink.releaseProxy]();
+      for (const port of thread.ports) port.close();
+    }
+    await this.pool.destroy();
+  }
+
+  private threadDied(thread: number, error: unknown): StreamError {
+    const names = this.plan.actors
+      .filter((a) => a.thread === thread)
+      .map((a) => `${this.job.vertices[a.vertexId]!.name} (subtask ${a.subtask + 1}/${a.parallelism})`);
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StreamError(
+      'WORKER_DIED',
+      `A worker thread died while running ${names.join(', ')}: ${reason}. ` +
+        'Look for process.exit() or unbounded memory use in the operators it ran.',
+      { domain: 'user', cause: error },
+    );
+  }
+
+  private summarise(metrics: readonly ActorMetrics[]): OperatorMetrics[] {
+    const { graph } = this.submission;
+    return metrics
+      .flatMap((a) => a.nodes.map((n) => ({ name: graph.node(n.nodeId).name, subtask: a.subtask, recordsIn: n.recordsIn, recordsOut: n.recordsOut, nodeId: n.nodeId })))
+      .sort((a, b) => a.nodeId - b.nodeId || a.subtask - b.subtask)
+      .map(({ nodeId: _nodeId, ...rest }) => rest);
+  }
+}

@@ -1,0 +1,39 @@
+// Process-wide facts about how the job script was launched, shared by every copy of eddy loaded
+// in a thread: which script to re-import in workers, the default parallelism (`eddy run -p`),
+// and, inside a worker, the job whose graph the worker must capture instead of running it.
+
+import type { StreamGraph } from '../graph/stream-graph.js';
+
+/** In a worker: which `execute()` call of the script to capture, and where to hand its graph. */
+export interface CaptureRequest {
+  /** 1-based ordinal of the `execute()` call to capture; earlier calls resolve at once. */
+  readonly targetOrdinal: number;
+  seen: number;
+  capture(graph: StreamGraph, jobName: string): void;
+}
+
+export interface LaunchContext {
+  /** The job script (file URL) that workers import to reach user functions. */
+  scriptUrl: string | undefined;
+  /** Default parallelism for `getExecutionEnvironment()`, when the launcher set one. */
+  defaultParallelism: number | undefined;
+  /** Number of `execute()` calls made so far in the main thread. */
+  executeCount: number;
+  /** Set only inside an eddy worker while it imports the job script. */
+  capture: CaptureRequest | undefined;
+  /** True in an eddy worker thread, where jobs are captured, never executed. */
+  inWorker: boolean;
+}
+
+const KEY = Symbol.for('eddy.launch-context');
+
+/** The one launch context of this thread (shared across module copies via a global symbol). */
+export function launchContext(): LaunchContext {
+  const holder = globalThis as unknown as Record<symbol, LaunchContext | undefined>;
+  let ctx = holder[KEY];
+  if (ctx === undefined) {
+    ctx = { scriptUrl: undefined, defaultParallelism: undefined, executeCount: 0, capture: undefined, inWorker: false };
+    holder[KEY] = ctx;
+  }
+  return ctx;
+}

@@ -1,0 +1,234 @@
+// DataStream and KeyedStream: a stream of records and the transformations on it. Each call
+// records a node in the job's StreamGraph; nothing runs until the environment executes.
+
+import { StreamError } from '../errors.js';
+import type { Key } from '../graph/key-groups.js';
+import type { PartitionKind, StreamInput, StreamNode } from '../graph/stream-graph.js';
+import { cloneFunction } from '../operators/clone-function.js';
+import { FilterOperator } from '../operators/filter.js';
+import { aggregationReducer, checkAggregationInput, type Aggregation, type FieldRef } from '../operators/keyed-aggregations.js';
+import { KeyedReduceOperator } from '../operators/keyed-reduce.js';
+import { FlatMapOperator } from '../operators/flat-map.js';
+import { MapOperator } from '../operators/map.js';
+import type { OneInputOperator } from '../operators/operator.js';
+import { PrintSink } from '../operators/print-sink.js';
+import { ProcessOperator } from '../operators/process.js';
+import { SinkOperator } from '../operators/sink-operator.js';
+import type { StreamExecutionEnvironment } from './environment.js';
+import type { Collector, ProcessFunction } from './functions.js';
+import type { Sink } from './sink.js';
+import { requireFunction, requirePositiveInteger } from './validate.js';
+
+export class DataStream<T> {
+  /** @internal Streams are made by the environment and by transformations. */
+  constructor(
+    protected readonly env: StreamExecutionEnvironment,
+    /** @internal The nodes (and partitioning) this stream's records come from. */
+    readonly ends: readonly StreamInput[],
+    /** @internal The node that `name`, `uid` and `setParallelism` apply to. */
+    protected readonly lastNode: StreamNode | undefined,
+  ) {}
+
+  /** One output per record. */
+  map<R>(fn: (value: T) => R): DataStream<R> {
+    requireFunction(fn, 'map');
+    return this.transform('map', 'Map', () => new MapOperator(fn));
+  }
+
+  /** Keeps the records for which `fn` returns true. */
+  filter(fn: (value: T) => boolean): DataStream<T> {
+    requireFunction(fn, 'filter');
+    return this.transform('filter', 'Filter', () => new FilterOperator(fn));
+  }
+
+  /** Zero or more outputs per record, emitted through `out.collect`. */
+  flatMap<R>(fn: (value: T, out: Collector<R>) => void): DataStream<R> {
+    requireFunction(fn, 'flatMap');
+    return this.transform('flat-map', 'Flat Map', () => new FlatMapOperator(fn));
+  }
+
+  /** Runs a ProcessFunction on each record. */
+  process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
+    requireFunction(fn?.processElement, 'process: the ProcessFunction');
+    return this.transform('process', 'Process', () => new ProcessOperator(cloneFunction(fn)));
+  }
+
+  /**
+   * Partitions by key: records with equal keys go to the same subtask, in order. A key is a string,
+   * number, bigint, or an array of strings and numbers.
+   */
+  keyBy<K extends Key>(fn: (value: T) => K): KeyedStream<T, K> {
+    requireFunction(fn, 'keyBy');
+    const keySelector = fn as (value: unknown) => unknown;
+    return new KeyedStream<T, K>(this.env, this.partitioned({ kind: 'hash', keySelector }), this.lastNode, fn);
+  }
+
+  /** Merges streams of the same type; no order between them. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const other of others) {
+      if (!(other instanceof DataStream) || other.env !== this.env) {
+        throw new StreamError('INVALID_GRAPH', 'union() takes streams of the same environment (the same job).');
+      }
+    }
+    return new DataStream<T>(this.env, [...this.ends, ...others.flatMap((o) => o.ends)], undefined);
+  }
+
+  /** Round-robin to every subtask of the next operator: evens out skew. */
+  rebalance(): DataStream<T> {
+    return this.repartition('rebalance');
+  }
+
+  /** Subtask i to subtask i of the next operator (needs equal parallelism); lets them chain. */
+  forward(): DataStream<T> {
+    return this.repartition('forward');
+  }
+
+  /** Every record to every subtask of the next operator. */
+  broadcast(): DataStream<T> {
+    return this.repartition('broadcast');
+  }
+
+  /** Names the last operator (in logs, metrics and errors). */
+  name(name: string): this {
+    if (typeof name !== 'string' || name === '') throw new TypeError('name(name) expects a non-empty string.');
+    this.requireLastNode('name').name = name;
+    return this;
+  }
+
+  /** A stable id for the last operator, used to match its state across job versions. */
+  uid(uid: string): this {
+    if (typeof uid !== 'string' || uid === '') throw new TypeError('uid(id) expects a non-empty string.');
+    this.requireLastNode('uid').uid = uid;
+    return this;
+  }
+
+  /** The parallelism of the last operator. */
+  setParallelism(parallelism: number): this {
+    requirePositiveInteger(parallelism, 'setParallelism');
+    const node = this.requireLastNode('setParallelism');
+    if (node.maxParallelism !== undefined && parallelism > node.maxParallelism) {
+      throw new StreamError(
+        'INVALID_GRAPH',
+        `"${node.name}" is not parallel: it supports parallelism ${node.maxParallelism} at most, not ${parallelism}. ` +
+          'Use env.fromSequence or a parallel source, or call rebalance() after this source to spread its records.',
+      );
+    }
+    node.parallelism = parallelism;
+    return this;
+  }
+
+  /** Writes each record to standard output ("N> record" when parallel, as Flink does). */
+  print(prefix = ''): void {
+    this.addSink('print', 'Print to Std. Out', () => new SinkOperator(new PrintSink(prefix)));
+  }
+
+  /** Writes each record to a user sink. */
+  sinkTo(sink: Sink<T>): void {
+    requireFunction(sink?.createWriter, 'sinkTo: the sink\'s createWriter');
+    this.addSink('sink', 'Sink', () => new SinkOperator(sink));
+  }
+
+  /** Runs the job and returns this stream's records (at most `limit`, then the job is cancelled). */
+  executeAndCollect(options: { jobName?: string; limit?: number } = {}): Promise<T[]> {
+    return this.env.executeAndCollect(this, options.jobName ?? 'eddy job', options.limit);
+  }
+
+  /** @internal Adds a sink node reading this stream. */
+  addSink(type: string, name: string, create: () => OneInputOperator<T, never>): void {
+    this.env.addNode({ ...this.nodeBase(type, name, undefined), kind: 'sink', createOperator: create as () => OneInputOperator<unknown, unknown> });
+  }
+
+  /** @internal Adds an operator node reading this stream. */
+  protected transform<R>(
+    type: string,
+    name: string,
+    create: () => OneInputOperator<T, R>,
+    keySelector?: (value: unknown) => unknown,
+  ): DataStream<R> {
+    const node = this.env.addNode({ ...this.nodeBase(type, name, keySelector), createOperator: create as () => OneInputOperator<unknown, unknown> });
+    return new DataStream<R>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
+  }
+
+  private nodeBase(type: string, name: string, keySelector: ((value: unknown) => unknown) | undefined) {
+    return {
+      kind: 'operator' as const,
+      type,
+      name,
+      uid: undefined,
+      parallelism: undefined,
+      maxParallelism: undefined,
+      inheritsParallelism: false,
+      inputs: this.ends,
+      keySelector,
+      source: undefined,
+      createOperator: undefined,
+    };
+  }
+
+  private partitioned(partitioning: { kind: PartitionKind; keySelector?: (value: unknown) => unknown }): StreamInput[] {
+    this.env.graphForRuntime().assertOpen();
+    return this.ends.map((end) => ({ nodeId: end.nodeId, partitioning }));
+  }
+
+  private repartition(kind: PartitionKind): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind }), this.lastNode);
+  }
+
+  private requireLastNode(method: string): StreamNode {
+    this.env.graphForRuntime().assertOpen();
+    if (this.lastNode === undefined) {
+      throw new StreamError('INVALID_GRAPH', `${method}() applies to one operator, but this stream is a union of several. Call it on each stream before union().`);
+    }
+    return this.lastNode;
+  }
+}
+
+/** A stream partitioned by key: keyed state and rolling aggregations per key. */
+export class KeyedStream<T, K extends Key> extends DataStream<T> {
+  /** @internal Made by `DataStream.keyBy`. */
+  constructor(
+    env: StreamExecutionEnvironment,
+    ends: readonly StreamInput[],
+    lastNode: StreamNode | undefined,
+    /** The key selector this stream was partitioned with. */
+    readonly keySelector: (value: T) => K,
+  ) {
+    super(env, ends, lastNode);
+  }
+
+  /** Rolling reduce: emits the running result for the record's key after every record. */
+  reduce(fn: (a: T, b: T) => T): DataStream<T> {
+    requireFunction(fn, 'reduce');
+    return this.keyed('keyed-reduce', 'Keyed Reduce', () => new KeyedReduceOperator(fn, undefined));
+  }
+
+  /** Rolling sum of a numeric field (or of the records, when they are numbers). */
+  sum(field?: FieldRef): DataStream<T> {
+    return this.aggregate('sum', field);
+  }
+
+  /** Rolling minimum of a numeric field; the other fields are those of the key's first record. */
+  min(field?: FieldRef): DataStream<T> {
+    return this.aggregate('min', field);
+  }
+
+  /** Rolling maximum of a numeric field; the other fields are those of the key's first record. */
+  max(field?: FieldRef): DataStream<T> {
+    return this.aggregate('max', field);
+  }
+
+  /** @internal Adds an operator that reads this stream by key. */
+  protected keyed<R>(type: string, name: string, create: () => OneInputOperator<T, R>): DataStream<R> {
+    return this.transform(type, name, create, this.keySelector as (value: unknown) => unknown);
+  }
+
+  private aggregate(aggregation: Aggregation, field: FieldRef): DataStream<T> {
+    if (field !== undefined && typeof field !== 'string' && !(Number.isInteger(field) && field >= 0)) {
+      throw new TypeError(`${aggregation}(field) expects a field name or an array index, got ${String(field)}.`);
+    }
+    const reduce = aggregationReducer<T>(aggregation, field);
+    return this.keyed('keyed-aggregation', 'Keyed Aggregation', () =>
+      new KeyedReduceOperator(reduce, (first: T) => checkAggregationInput(aggregation, field, first)),
+    );
+  }
+}

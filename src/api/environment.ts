@@ -1,0 +1,220 @@
+// StreamExecutionEnvironment: where a job starts (sources, settings) and how it runs. In the main
+// thread execute() hands the graph to a JobMaster; in an eddy worker it hands the graph over
+// for capture and never resolves, so code after it runs once, in the main thread.
+
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { JobMaster, type JobClient, type JobExecutionResult } from '../actors/job-master.js';
+import { launchContext } from '../actors/launch-context.js';
+import type { JobSource } from '../actors/thread-task.js';
+import { StreamError } from '../errors.js';
+import { StreamGraph, type NewStreamNode, type StreamNode } from '../graph/stream-graph.js';
+import { CollectSinkOperator } from '../operators/collect-sink.js';
+import { CollectionSource } from '../operators/sources/collection-source.js';
+import { SequenceSource } from '../operators/sources/sequence-source.js';
+import { DataStream } from './data-stream.js';
+import type { Source } from './source.js';
+import { requireFunction, requirePositiveInteger } from './validate.js';
+
+const MAX_KEY_GROUPS = 32768;
+
+/** A promise that never settles: what execute() returns in a worker. */
+const NEVER = new Promise<never>(() => undefined);
+
+export class StreamExecutionEnvironment {
+  private readonly graph = new StreamGraph();
+  private parallelism: number;
+  private maxParallelism: number | undefined;
+  private collectLimit: number | undefined;
+  private hasCollector = false;
+
+  /** @internal Use `getExecutionEnvironment()`. */
+  constructor(parallelism: number) {
+    this.parallelism = parallelism;
+  }
+
+  /** A new environment; its parallelism defaults to the number of cores (or `eddy run -p N`). */
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment(launchContext().defaultParallelism ?? availableParallelism());
+  }
+
+  /** Default parallelism of every operator that does not set its own. */
+  setParallelism(parallelism: number): this {
+    this.parallelism = requirePositiveInteger(parallelism, 'env.setParallelism');
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  /** Number of key groups: the most parallelism keyed state can ever be rescaled to. Default 128. */
+  setMaxParallelism(maxParallelism: number): this {
+    requirePositiveInteger(maxParallelism, 'env.setMaxParallelism');
+    if (maxParallelism > MAX_KEY_GROUPS) {
+      throw new RangeError(`env.setMaxParallelism(${maxParallelism}) is above the limit of ${MAX_KEY_GROUPS} key groups; use at most ${MAX_KEY_GROUPS}.`);
+    }
+    this.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  getMaxParallelism(): number | undefined {
+    return this.maxParallelism;
+  }
+
+  /** A bounded stream of the given values, read at parallelism 1. */
+  fromElements<T>(...values: T[]): DataStream<T> {
+    return this.addSource(new CollectionSource(values), 'Collection Source');
+  }
+
+  /** A bounded stream of a finite collection's values (materialized now), read at parallelism 1. */
+  fromCollection<T>(values: Iterable<T>): DataStream<T> {
+    if (values === null || typeof (values as Partial<Iterable<T>>)?.[Symbol.iterator] !== 'function') {
+      throw new TypeError('env.fromCollection(values) needs an iterable (an array, a Set, a generator ...).');
+    }
+    return this.addSource(new CollectionSource(values), 'Collection Source');
+  }
+
+  /** The integers from..to (inclusive), read in parallel: each subtask reads one contiguous range. */
+  fromSequence(from: number, to: number): DataStream<number> {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to) {
+      throw new RangeError(`env.fromSequence(${from}, ${to}) needs two safe integers with from <= to.`);
+    }
+    return this.addSource(new SequenceSource(from, to), 'Sequence Source');
+  }
+
+  /** Runs the job and resolves when it ends. Rejects with the first failure. */
+  async execute(jobName = 'eddy job'): Promise<JobExecutionResult> {
+    const client = await this.executeAsync(jobName);
+    return client.result;
+  }
+
+  /** Starts the job and returns a client to watch or cancel it. */
+  async executeAsync(jobName = 'eddy job'): Promise<JobClient> {
+    const launch = launchContext();
+    if (launch.capture !== undefined) return this.captureInWorker(jobName);
+    if (launch.inWorker) {
+      throw new StreamError(
+        'INVALID_GRAPH',
+        'execute() was called while a worker built a defineJob() job. A defineJob builder only builds the graph; runJob() executes it.',
+      );
+    }
+    return this.submit(jobName, this.scriptSource(launch.executeCount + 1));
+  }
+
+  /** @internal Runs a job built by a defineJob module. */
+  submitModule(url: string, args: unknown, jobName: string): JobClient {
+    return this.submit(jobName, { kind: 'module', url, args });
+  }
+
+  /** @internal Adds a node to the job's graph. */
+  addNode(node: NewStreamNode): StreamNode {
+    return this.graph.add(node);
+  }
+
+  /** @internal The graph, for the runtime. */
+  graphForRuntime(): StreamGraph {
+    return this.graph;
+  }
+
+  /** @internal Backs DataStream.executeAndCollect. */
+  async executeAndCollect<T>(stream: DataStream<T>, jobName: string, limit: number | undefined): Promise<T[]> {
+    this.addCollectSink(stream as DataStream<unknown>, limit);
+    const result = await this.execute(jobName);
+    return (result.collected[0] ?? []) as T[];
+  }
+
+  /** @internal Ends `stream` with the sink that returns its records to the main thread. */
+  addCollectSink(stream: DataStream<unknown>, limit: number | undefined): void {
+    if (this.hasCollector) {
+      throw new StreamError('INVALID_GRAPH', 'A job can collect one stream only. Union the streams first: a.union(b).executeAndCollect().');
+    }
+    if (limit !== undefined) requirePositiveInteger(limit, 'executeAndCollect({ limit })');
+    this.hasCollector = true;
+    this.collectLimit = limit;
+    stream.addSink('collect', 'Collect Sink', () => new CollectSinkOperator(0));
+  }
+
+  /** A stream read from a user Source (records without event time; see fromSource for watermarks). */
+  addSource<T>(source: Source<T>, name = 'Source'): DataStream<T> {
+    requireFunction(source?.createReader, 'addSource: the source\'s createReader');
+    const node = this.addNode({
+      kind: 'source',
+      type: source.constructor.name,
+      name,
+      uid: undefined,
+      parallelism: undefined,
+      maxParallelism: source.maxParallelism,
+      inheritsParallelism: false,
+      inputs: [],
+      keySelector: undefined,
+      source: source as Source<unknown>,
+      createOperator: undefined,
+    });
+    return new DataStream<T>(this, [{ nodeId: node.id, partitioning: undefined }], node);
+  }
+
+  private scriptSource(ordinal: number): JobSource {
+    const launch = launchContext();
+    if (launch.scriptUrl === undefined && runsNodeTests()) {
+      throw new StreamError(
+        'INVALID_GRAPH',
+        'execute() was called from a node:test file. Workers re-import the job script, which would re-run the tests: ' +
+          'put the job in its own module with defineJob() and start it with runJob().',
+      );
+    }
+    const script = launch.scriptUrl ?? (process.argv[1] === undefined ? undefined : pathToFileURL(process.argv[1]).href);
+    if (script === undefined) {
+      throw new StreamError(
+        'INVALID_GRAPH',
+        'execute() needs a job script that worker threads can import: run the job from a file (node job.mjs), or use defineJob() and runJob().',
+      );
+    }
+    return { kind: 'script', url: script, ordinal };
+  }
+
+  private submit(jobName: string, job: JobSource): JobClient {
+    this.graph.assertOpen();
+    if (job.kind === 'script') launchContext().executeCount++;
+    this.graph.markExecuted();
+    return new JobMaster({
+      graph: this.graph,
+      jobName,
+      job,
+      defaultParallelism: this.parallelism,
+      maxParallelism: this.maxParallelism,
+      collectors: this.hasCollector ? 1 : 0,
+      collectLimit: this.collectLimit,
+    });
+  }
+
+  /** In a worker: skip the script's earlier jobs; hand over the graph of the job to run. */
+  private captureInWorker(jobName: string): Promise<JobClient> {
+    const capture = launchContext().capture!;
+    capture.seen++;
+    if (capture.seen < capture.targetOrdinal) {
+      this.graph.markExecuted();
+      const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]] };
+      return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [] });
+    }
+    capture.capture(this.graph, jobName);
+    return NEVER;
+  }
+}
+
+/** Whether this process loaded node:test's harness: the "script" is then a test file. */
+function runsNodeTests(): boolean {
+  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList ?? [];
+  return loaded.includes('NativeModule internal/test_runner/harness');
+}
+
+/** A job module's default export, made by `defineJob`. */
+export interface JobDefinition<A = unknown> {
+  readonly kind: 'eddy-job-definition';
+  /** Builds the graph. Returning a stream (of any type) collects it into `result.collected[0]`. */
+  build(env: StreamExecutionEnvironment, args: A): void | DataStream<any> | Promise<void | DataStream<any>>;
+}
+
+export function isJobDefinition(value: unknown): value is JobDefinition {
+  return typeof value === 'object' && value !== null && (value as JobDefinition).kind === 'eddy-job-definition';
+}

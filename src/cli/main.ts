@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The `eddy` command: `eddy run job.ts|job.mjs [--parallelism N] [-- job args]` runs a job script,
+// TypeScript included (through tsx, in the main thread and in every worker).
+
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { launchContext } from '../actors/launch-context.js';
+
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+}
+
+const program = new Command()
+  .name('eddy')
+  .description('Stateful stream processing for Node.js: runs a job script on every core.');
+
+program
+  .command('run')
+  .description('Run a job script (.mjs, .js or .ts)')
+  .argument('<job>', 'the job script')
+  .argument('[args...]', 'arguments for the job script (process.argv.slice(2) in the job)')
+  .option('-p, --parallelism <n>', 'default parallelism of the job (default: number of cores)', parseParallelism)
+  .action(async (job: string, args: string[], options: { parallelism?: number }) => {
+    const path = resolve(job);
+    const url = pathToFileURL(path).href;
+    const ctx = launchContext();
+    ctx.scriptUrl = url;
+    ctx.defaultParallelism = options.parallelism;
+    process.argv = [process.argv[0]!, path, ...args];
+    if (/\.(c|m)?tsx?$/.test(path)) (await import('tsx/esm/api')).register();
+    await import(url);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

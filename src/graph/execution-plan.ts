@@ -1,0 +1,73 @@
+// JobGraph -> ExecutionPlan: one actor per (vertex, subtask), one channel per pair of producer
+// and consumer subtasks on every network edge, and a worker thread for every actor.
+
+import type { JobGraph } from './job-graph.js';
+import { keyGroupRangeForSubtask } from './key-groups.js';
+
+export interface ActorSpec {
+  readonly index: number;
+  readonly vertexId: number;
+  readonly subtask: number;
+  readonly parallelism: number;
+  /** Worker thread (0-based) that runs the actor. */
+  readonly thread: number;
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+}
+
+export interface ChannelSpec {
+  readonly index: number;
+  /** Index into `JobGraph.edges`. */
+  readonly edgeIndex: number;
+  readonly producerActor: number;
+  readonly consumerActor: number;
+  readonly consumerSubtask: number;
+}
+
+export interface ExecutionPlan {
+  readonly actors: readonly ActorSpec[];
+  readonly channels: readonly ChannelSpec[];
+  readonly threads: number;
+}
+
+/**
+ * Places actors round-robin by subtask index, so the subtasks of one operator spread over all
+ * threads (a chain's subtask i and its consumer's subtask i share thread i mod threads).
+ */
+export function buildExecutionPlan(job: JobGraph, maxThreads: number): ExecutionPlan {
+  const widest = Math.max(...job.vertices.map((v) => v.parallelism));
+  const threads = Math.max(1, Math.min(maxThreads, widest));
+  const actors: ActorSpec[] = [];
+  const firstActorOf: number[] = [];
+  for (const vertex of job.vertices) {
+    firstActorOf[vertex.id] = actors.length;
+    for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
+      actors.push({
+        index: actors.length,
+        vertexId: vertex.id,
+        subtask,
+        parallelism: vertex.parallelism,
+        thread: subtask % threads,
+        keyGroupRange: keyGroupRangeForSubtask(job.maxParallelism, vertex.parallelism, subtask),
+      });
+    }
+  }
+  const channels: ChannelSpec[] = [];
+  job.edges.forEach((edge, edgeIndex) => {
+    if (edge.chained) return;
+    const from = job.vertices[job.vertexOf[edge.sourceNodeId]!]!;
+    const to = job.vertices[job.vertexOf[edge.targetNodeId]!]!;
+    for (let p = 0; p < from.parallelism; p++) {
+      for (let c = 0; c < to.parallelism; c++) {
+        if (edge.kind === 'forward' && p !== c) continue;
+        channels.push({
+          index: channels.length,
+          edgeIndex,
+          producerActor: firstActorOf[from.id]! + p,
+          consumerActor: firstActorOf[to.id]! + c,
+          consumerSubtask: c,
+        });
+      }
+    }
+  });
+  return { actors, channels, threads };
+}

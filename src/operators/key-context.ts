@@ -1,0 +1,34 @@
+// The keyed side of an operator after keyBy: extracts each record's key, finds its key group,
+// and points the operator's keyed state backend at it before the operator touches state.
+
+import { keyGroupOf, type Key } from '../graph/key-groups.js';
+import { HeapKeyedStateBackend } from '../state/keyed-state-backend.js';
+import { StreamError } from '../errors.js';
+import type { OperatorContext } from './operator.js';
+
+export class KeyContext {
+  readonly backend: HeapKeyedStateBackend;
+  private readonly keySelector: (value: unknown) => Key;
+  private readonly maxParallelism: number;
+  private readonly where: string;
+
+  constructor(ctx: OperatorContext) {
+    if (ctx.keySelector === undefined) {
+      throw new StreamError('INTERNAL', `"${ctx.operatorName}" is keyed but has no key selector`, { domain: 'internal' });
+    }
+    this.keySelector = ctx.keySelector;
+    this.maxParallelism = ctx.maxParallelism;
+    this.where = `keyBy before "${ctx.operatorName}"`;
+    this.backend = new HeapKeyedStateBackend({
+      maxParallelism: ctx.maxParallelism,
+      keyGroupRange: ctx.keyGroupRange,
+      clock: () => ctx.currentProcessingTime(),
+    });
+  }
+
+  /** Makes `value`'s key the current key of the state backend. */
+  setCurrentKeyOf(value: unknown): void {
+    const key = this.keySelector(value);
+    this.backend.setCurrentKey(key, keyGroupOf(key, this.maxParallelism, this.where));
+  }
+}

@@ -1,0 +1,57 @@
+// The reduce functions behind KeyedStream.sum/min/max: like Flink's SumAggregator and
+// ComparableAggregator, the result is the first record of the key with the field replaced by the
+// running aggregate (min/max keep the other fields of the first record, not of the extreme one).
+
+import { StreamError } from '../errors.js';
+
+/** A field of an object record, an index of an array record, or undefined for numeric records. */
+export type FieldRef = string | number | undefined;
+
+export type Aggregation = 'sum' | 'min' | 'max';
+
+function readNumber(record: unknown, field: FieldRef, aggregation: Aggregation): number | bigint {
+  const value = field === undefined ? record : (record as Record<string | number, unknown>)?.[field];
+  if (typeof value === 'number' || typeof value === 'bigint') return value;
+  const where = field === undefined ? 'the record' : `field ${JSON.stringify(field)} of the record`;
+  throw new StreamError(
+    'INVALID_ARGUMENT',
+    `${aggregation}(${field === undefined ? '' : JSON.stringify(field)}): ${where} is ${value === null ? 'null' : typeof value}, not a number. ` +
+      `Name a numeric field (e.g. ${aggregation}('amount')), or map the records to numbers first.`,
+  );
+}
+
+function withField<T>(record: T, field: FieldRef, value: number | bigint): T {
+  if (field === undefined) return value as T;
+  if (Array.isArray(record)) {
+    const copy = record.slice();
+    copy[field as number] = value;
+    return copy as T;
+  }
+  return { ...(record as object), [field]: value } as T;
+}
+
+/** Builds the rolling reduce function for an aggregation over `field`. */
+export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef): (acc: T, next: T) => T {
+  switch (aggregation) {
+    case 'sum':
+      return (acc, next) =>
+        withField(acc, field, (readNumber(acc, field, 'sum') as number) + (readNumber(next, field, 'sum') as number));
+    case 'min':
+      return (acc, next) => {
+        const current = readNumber(acc, field, 'min');
+        const candidate = readNumber(next, field, 'min');
+        return candidate < current ? withField(acc, field, candidate) : acc;
+      };
+    case 'max':
+      return (acc, next) => {
+        const current = readNumber(acc, field, 'max');
+        const candidate = readNumber(next, field, 'max');
+        return candidate > current ? withField(acc, field, candidate) : acc;
+      };
+  }
+}
+
+/** Checks the first record of a key, so a bad field fails on the first record, not the second. */
+export function checkAggregationInput(aggregation: Aggregation, field: FieldRef, record: unknown): void {
+  readNumber(record, field, aggregation);
+}

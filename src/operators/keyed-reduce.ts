@@ -1,0 +1,40 @@
+// KeyedStream.reduce/sum/min/max: a rolling reduce that keeps one value per key in keyed state
+// (held per key group) and emits every update, with the input record's timestamp.
+
+import type { ValueState } from '../state/keyed-state-backend.js';
+import { ValueStateDescriptor } from '../state/keyed-state-backend.js';
+import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import { KeyContext } from './key-context.js';
+
+export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
+  private keys!: KeyContext;
+  private state!: ValueState<T>;
+
+  /** `check` validates a key's first record (an aggregation's field), which reduce never sees. */
+  constructor(
+    private readonly reduce: (acc: T, next: T) => T,
+    private readonly check: ((first: T) => void) | undefined,
+  ) {
+    super();
+  }
+
+  override open(ctx: OperatorContext, output: Output<T>): void {
+    super.open(ctx, output);
+    this.keys = new KeyContext(ctx);
+    this.state = this.keys.backend.getState(new ValueStateDescriptor<T>('rolling-reduce'));
+  }
+
+  processElement(value: T, timestamp: number): void {
+    this.keys.setCurrentKeyOf(value);
+    const current = this.state.value();
+    let next: T;
+    if (current === undefined) {
+      this.check?.(value);
+      next = value;
+    } else {
+      next = this.reduce(current, value);
+    }
+    this.state.update(next);
+    this.output.collect(next, timestamp);
+  }
+}

@@ -1,0 +1,87 @@
+// The contract between the runtime and every operator: how records, watermarks and end of input
+// reach an operator, and what it may call back. Operators know nothing of rings or threads.
+
+import type { Key } from '../graph/key-groups.js';
+
+/** A timestamp value meaning "this record carries no timestamp". */
+export const NO_TIMESTAMP = Number.NaN;
+
+/**
+ * Where an operator sends what it produces. For a chained successor this is a direct call; for a
+ * network edge it is a record writer. Never called concurrently.
+ */
+export interface Output<T> {
+  /** Emits one record; `timestamp` is epoch ms or `NO_TIMESTAMP`. */
+  collect(value: T, timestamp: number): void;
+  /** Forwards a watermark downstream (after everything it triggered was collected). */
+  emitWatermark(watermark: number): void;
+}
+
+/** What the runtime tells an operator about where it runs. */
+export interface OperatorContext {
+  /** The operator's name, from `.name()` or its default. */
+  readonly operatorName: string;
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** Key selector of the keyed input, for operators after `keyBy`. */
+  readonly keySelector: ((value: unknown) => Key) | undefined;
+  /** First and last (inclusive) key group this subtask owns. */
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  /** Current processing time, epoch ms. */
+  currentProcessingTime(): number;
+  /**
+   * Hands a batch of encoded records to the main thread (`executeAndCollect`). Resolves when the
+   * main thread took it, which is the collect sink's backpressure.
+   */
+  sendToMain(collectorId: number, subtask: number, batch: Uint8Array): Promise<void>;
+  /**
+   * Work the operator started and has not finished (an asynchronous sink write): the actor awaits
+   * it before it hands any operator the next record, which is how a slow sink backpressures the job.
+   */
+  waitFor(work: Promise<void>): void;
+}
+
+/**
+ * An operator with one input. The runtime calls `open` once, then `processElement` and
+ * `processWatermark` in arrival order (never concurrently), then `endInput` when every input
+ * channel has ended (bounded input), then `close`.
+ */
+export interface OneInputOperator<In, Out> {
+  /** Prepares the operator; `output` is where it emits for its whole life. */
+  open(ctx: OperatorContext, output: Output<Out>): void | Promise<void>;
+  processElement(value: In, timestamp: number): void;
+  /**
+   * Reacts to a watermark. Returns the watermark to forward, or `null` to hold it back. Whatever
+   * it fires must be collected before it returns.
+   */
+  processWatermark(watermark: number): number | null;
+  /** All input has arrived: emit what is left. May be asynchronous (a sink flushing). */
+  endInput(): void | Promise<void>;
+  /** The actor drained its input: write out anything buffered (a print sink's lines). */
+  flushBuffers(): void;
+  close(): void | Promise<void>;
+}
+
+/** No-op defaults, so an operator writes only what it needs. */
+export abstract class AbstractOperator<In, Out> implements OneInputOperator<In, Out> {
+  protected output!: Output<Out>;
+  protected ctx!: OperatorContext;
+
+  open(ctx: OperatorContext, output: Output<Out>): void | Promise<void> {
+    this.ctx = ctx;
+    this.output = output;
+  }
+
+  abstract processElement(value: In, timestamp: number): void;
+
+  processWatermark(watermark: number): number | null {
+    return watermark;
+  }
+
+  endInput(): void | Promise<void> {}
+
+  flushBuffers(): void {}
+
+  close(): void | Promise<void> {}
+}

@@ -1,0 +1,16 @@
+// The Collector handed to user functions: emits with the timestamp of the record being processed
+// (Flink's TimestampedCollector), so flatMap and process outputs keep event time.
+
+import type { Collector } from '../api/functions.js';
+import type { Output } from './operator.js';
+
+export class TimestampedCollector<T> implements Collector<T> {
+  /** Timestamp of the input record currently being processed. */
+  timestamp = Number.NaN;
+
+  constructor(private readonly output: Output<T>) {}
+
+  collect(value: T): void {
+    this.output.collect(value, this.timestamp);
+  }
+}
