@@ -137,18 +137,22 @@ export function keyHash(key: Key): number {
   return hashOf(key, 'keyHash');
 }
 
-/** The key group (in `[0, maxParallelism)`) that a valid key belongs to. */
+/**
+ * The key group (in `[0, maxParallelism)`) that a valid key belongs to: the low 31 bits of its
+ * hash (non-negative, as Flink's murmur hash is; it keeps the modulo in small-integer arithmetic)
+ * modulo `maxParallelism`.
+ */
 export function keyGroupFor(key: Key, maxParallelism: number): number {
-  return hashOf(key, 'keyGroupFor') % maxParallelism;
+  return (hashOf(key, 'keyGroupFor') & 0x7fffffff) % maxParallelism;
 }
 
 /**
- * Validates what a key selector returned and computes its key group in the same pass: the
- * per-record entry point of keyBy routing. Throws `INVALID_KEY` (see {@link validateKey}) naming
+ * Validates what a key selector returned and computes its key group ({@link keyGroupFor}) in the
+ * same pass: the per-record entry point of keyBy routing. Throws `INVALID_KEY` (see {@link validateKey}) naming
  * `where` (the operator) when the value is not a {@link Key}.
  */
 export function keyGroupOf(key: unknown, maxParallelism: number, where: string): number {
-  return hashOf(key, where) % maxParallelism;
+  return (hashOf(key, where) & 0x7fffffff) % maxParallelism;
 }
 
 /**

@@ -9,12 +9,12 @@ import { HeapMapState, TtlMapState } from './heap-map-states.js';
 import { HeapAggregatingState, HeapReducingState, HeapValueState } from './heap-value-states.js';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './keyed-state.js';
 import {
+  checkStateCompatible,
   StateDescriptor,
   type AggregatingStateDescriptor,
   type ListStateDescriptor,
   type MapStateDescriptor,
   type ReducingStateDescriptor,
-  type StateKind,
   type ValueStateDescriptor,
 } from './state-descriptors.js';
 import { DEFAULT_NAMESPACE, type Namespace, type StateGroupSnapshot, type StateHost, type StateTable } from './state-table.js';
@@ -108,7 +108,7 @@ export class HeapKeyedStateBackend implements StateHost {
     return this.currentKey;
   }
 
-  /** The key group of the current key (-1 + range start before the first key). */
+  /** The key group of the current key (`keyGroupRange.start - 1` before the first key). */
   getCurrentKeyGroup(): number {
     return this.currentGroupIndex + this.firstKeyGroup;
   }
@@ -149,11 +149,11 @@ export class HeapKeyedStateBackend implements StateHost {
     const ttl = descriptor.ttl !== undefined;
     const existing = this.states.get(descriptor.name);
     if (existing !== undefined) {
-      checkCompatible(descriptor.name, existing.table.kind, existing.table.ttl, descriptor.kind, ttl, 'registered');
+      checkStateCompatible(descriptor.name, existing.table.kind, existing.table.ttl, descriptor.kind, ttl, 'registered');
       return existing as S;
     }
     const restored = this.pending.get(descriptor.name) ?? [];
-    for (const [, data] of restored) checkCompatible(data.name, data.kind, data.ttl, descriptor.kind, ttl, 'checkpointed');
+    for (const [, data] of restored) checkStateCompatible(data.name, data.kind, data.ttl, descriptor.kind, ttl, 'checkpointed');
     const state = create(TtlPolicy.of(descriptor, this.clock));
     for (const [keyGroup, data] of restored) state.table.restoreGroup(keyGroup - this.firstKeyGroup, data);
     this.pending.delete(descriptor.name);
@@ -253,7 +253,7 @@ export class HeapKeyedStateBackend implements StateHost {
         continue;
       }
       const { table } = registered;
-      checkCompatible(stateData.name, stateData.kind, stateData.ttl, table.kind, table.ttl, 'checkpointed');
+      checkStateCompatible(stateData.name, stateData.kind, stateData.ttl, table.kind, table.ttl, 'checkpointed');
       table.restoreGroup(group, stateData);
     }
   }
@@ -296,31 +296,6 @@ export class HeapKeyedStateBackend implements StateHost {
       'INTERNAL',
       `Key group ${keyGroup} is not owned by this subtask (key groups ${start}..${end} of ${this.maxParallelism})`,
       { domain: 'internal' },
-    );
-  }
-}
-
-function checkCompatible(
-  name: string,
-  kind: StateKind,
-  ttl: boolean,
-  wantedKind: StateKind,
-  wantedTtl: boolean,
-  how: 'registered' | 'checkpointed',
-): void {
-  if (kind !== wantedKind) {
-    throw new StreamError(
-      'INVALID_ARGUMENT',
-      `State "${name}" is ${how} as ${kind} state and cannot be used as ${wantedKind} state: give each state its own name`,
-      { domain: 'user' },
-    );
-  }
-  if (ttl !== wantedTtl) {
-    throw new StreamError(
-      'INVALID_ARGUMENT',
-      `State "${name}" is ${how} ${ttl ? 'with' : 'without'} a time-to-live and cannot be used ${wantedTtl ? 'with' : 'without'} one: ` +
-        'TTL cannot be switched on or off for an existing state; use a new state name',
-      { domain: 'user' },
     );
   }
 }
