@@ -12,7 +12,7 @@ import { BatchEncoder } from './channels/frame-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
 import { buildOperatorChain, OperatorFailure } from './operator-chain.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
-import { PendingWork, TaskActor, type CancelToken, type InputChannel } from './task-actor.js';
+import { PendingWork, TaskActor, type InputChannel, type ThreadContext } from './task-actor.js';
 import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
 import type { Key } from '../graph/key-groups.js';
 
@@ -22,7 +22,7 @@ interface PlacedActor {
   readonly metrics: () => ActorMetrics;
 }
 
-export class ActorGroup implements ThreadEndpoint, CancelToken {
+export class ActorGroup implements ThreadEndpoint, ThreadContext {
   cancelled = false;
   private readonly bells: Doorbells;
   private readonly actors: PlacedActor[];
@@ -53,6 +53,13 @@ export class ActorGroup implements ThreadEndpoint, CancelToken {
       }),
     );
     return this.metrics();
+  }
+
+  downstreamHasInput(vertexId: number): boolean {
+    for (const { spec, actor } of this.actors) {
+      if (spec.vertexId > vertexId && actor.hasReadableInput()) return true;
+    }
+    return false;
   }
 
   cancel(): void {
@@ -89,7 +96,7 @@ export class ActorGroup implements ThreadEndpoint, CancelToken {
         .filter((c) => c.edgeIndex === edgeIndex && c.producerActor === spec.index)
         .sort((a, b) => a.consumerSubtask - b.consumerSubtask)
         .map((c) => new ChannelWriter(new RingBuffer(this.task.channelBuffers[c.index]!), this.bells, c.consumerActor, encoder, backlog));
-      const where = `keyBy before "${this.graph.node(edge.targetNodeId).name}"`;
+      const where = this.graph.node(edge.targetNodeId).name;
       writers.set(edgeIndex, createRecordWriter(edge.kind, channels, spec.subtask, edge.keySelector, this.job.maxParallelism, where));
     });
     const contextOf = (nodeId: number): OperatorContext => {
@@ -113,7 +120,7 @@ export class ActorGroup implements ThreadEndpoint, CancelToken {
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
     });
-    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this);
+    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this, spec.vertexId);
     return { spec, actor, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
   }
 }

@@ -44,9 +44,16 @@ export class PendingWork {
   }
 }
 
-/** Shared by the actors of one thread: set when the job is cancelled or failed elsewhere. */
-export interface CancelToken {
+/** What the actors of one thread share: the cancel flag, and who has work waiting. */
+export interface ThreadContext {
+  /** Set when the job is cancelled or failed elsewhere. */
   readonly cancelled: boolean;
+  /**
+   * Whether an actor on this thread further down the dataflow than `vertexId` has input waiting.
+   * Such an actor goes first: a producer that kept the thread would starve the consumer that
+   * producers on other threads wait for, and leave those threads idle.
+   */
+  downstreamHasInput(vertexId: number): boolean;
 }
 
 export class TaskActor {
@@ -63,7 +70,8 @@ export class TaskActor {
     private readonly bells: Doorbells,
     private readonly backlog: Backlog,
     private readonly pending: PendingWork,
-    private readonly token: CancelToken,
+    private readonly token: ThreadContext,
+    private readonly vertexId: number,
   ) {
     this.valve = new WatermarkValve(inputs.length);
     this.ended = inputs.map(() => false);
@@ -181,7 +189,12 @@ export class TaskActor {
   /** After each frame or poll: wait out a full output ring, and let neighbouring actors run. */
   private async afterStep(): Promise<void> {
     if (!this.backlog.isEmpty) await this.drainBacklog();
-    if (++this.polls % YIELD_EVERY === 0) await yieldToEventLoop();
+    if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId)) await yieldToEventLoop();
+  }
+
+  /** Whether a frame is waiting on an input channel. */
+  hasReadableInput(): boolean {
+    return this.anyInputReadable();
   }
 
   /**

@@ -18,7 +18,7 @@ export class KeyContext {
     }
     this.keySelector = ctx.keySelector;
     this.maxParallelism = ctx.maxParallelism;
-    this.where = `keyBy before "${ctx.operatorName}"`;
+    this.where = ctx.operatorName;
     this.backend = new HeapKeyedStateBackend({
       maxParallelism: ctx.maxParallelism,
       keyGroupRange: ctx.keyGroupRange,

@@ -27,7 +27,10 @@ function withField<T>(record: T, field: FieldRef, value: number | bigint): T {
     copy[field as number] = value;
     return copy as T;
   }
-  return { ...(record as object), [field]: value } as T;
+  // Spread, then set: a computed key inside the literal is several times slower on decoded records.
+  const copy = { ...(record as Record<string, unknown>) };
+  copy[field] = value;
+  return copy as T;
 }
 
 /** Builds the rolling reduce function for an aggregation over `field`. */
