@@ -14,14 +14,15 @@ export interface LatencyRow {
   maxUs: number;
 }
 
+/** Source and measuring operator run at parallelism 1, on two threads; the rest at `parallelism`. */
 export async function singleRecordLatency(count: number, intervalMs: number, parallelism: number): Promise<LatencyRow> {
   const client = await runJob(new URL('./jobs/latency.js', import.meta.url), { parallelism, args: { count, intervalMs } });
-  const ages = (await client.result).collected[0] as number[];
+  const ages = ((await client.result).collected[0] as number[][])[0]!;
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   // Skip the first records: they include worker start-up and JIT warm-up.
   for (const ms of ages.slice(Math.min(100, ages.length >> 2))) histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
   return {
-    shape: `source -> keyBy -> sink, p=${parallelism}`,
+    shape: 'source -> keyBy -> sink',
     rate: 1000 / intervalMs,
     samples: histogram.totalCount,
     p50us: histogram.getValueAtPercentile(50),

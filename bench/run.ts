@@ -38,7 +38,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
     }
     case 'latency': {
       title = 'Latency: single records at a low rate';
-      const rows = [await singleRecordLatency(3000, 1, 2), await singleRecordLatency(3000, 1, 1)];
+      const rows = [await singleRecordLatency(5000, 1, 2), await singleRecordLatency(2000, 10, 2)];
       const idle = await idleCpuShare(3);
       body = `${latencyTable(rows)}\n\nCPU used by an idle job (unbounded source with no data, p=2) over 3 s: ${(idle * 100).toFixed(2)} % of one core.`;
       break;

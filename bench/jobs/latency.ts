@@ -1,5 +1,6 @@
-// Benchmark job: single records at a low, fixed rate through source -> keyBy -> sink; the keyed
-// operator measures each record's age (creation stamp to arrival) and the ages are collected.
+// Benchmark job: single records at a low, fixed rate through source -> keyBy -> sink. The keyed
+// operator measures each record's age (creation stamp to arrival) and keeps the ages until the
+// end of input, so that reporting them adds no work while records are in flight.
 
 import { defineJob, type Source, type SourceReader } from '../../src/index.js';
 
@@ -8,7 +9,13 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-class PacedSource implements Source<{ key: number; stamp: number }> {
+interface Stamped {
+  key: number;
+  stamp: number;
+  last: boolean;
+}
+
+class PacedSource implements Source<Stamped> {
   readonly boundedness = 'bounded';
 
   constructor(
@@ -16,7 +23,7 @@ class PacedSource implements Source<{ key: number; stamp: number }> {
     private readonly intervalMs: number,
   ) {}
 
-  createReader(): SourceReader<{ key: number; stamp: number }> {
+  createReader(): SourceReader<Stamped> {
     let sent = 0;
     let due = nowMs();
     const { count, intervalMs } = this;
@@ -24,7 +31,8 @@ class PacedSource implements Source<{ key: number; stamp: number }> {
       pollNext(output) {
         if (sent === count) return 'end-of-input';
         if (nowMs() < due) return 'nothing-available';
-        output.collect({ key: sent++ % 16, stamp: nowMs() });
+        sent++;
+        output.collect({ key: sent % 16, stamp: nowMs(), last: sent === count });
         due += intervalMs;
         return 'nothing-available';
       },
@@ -33,10 +41,16 @@ class PacedSource implements Source<{ key: number; stamp: number }> {
   }
 }
 
-export default defineJob((env, args: { count: number; intervalMs: number }) =>
-  env
+export default defineJob((env, args: { count: number; intervalMs: number }) => {
+  const ages: number[] = [];
+  return env
     .addSource(new PacedSource(args.count, args.intervalMs), 'Paced Source')
+    .setParallelism(1)
     .keyBy((r) => r.key)
-    .map((r) => nowMs() - r.stamp)
-    .name('Measure Age'),
-);
+    .flatMap<number[]>((r, out) => {
+      ages.push(nowMs() - r.stamp);
+      if (r.last) out.collect(ages);
+    })
+    .name('Measure Age')
+    .setParallelism(1);
+});

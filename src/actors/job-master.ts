@@ -82,6 +82,7 @@ export class JobMaster implements JobClient {
   private cancelRequested = false;
   private limitReached = false;
   private finalMetrics: ActorMetrics[] = [];
+  private stopTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly submission: JobSubmission) {
     const { graph } = submission;
@@ -165,6 +166,7 @@ export class JobMaster implements JobClient {
   }
 
   private collect(collectorId: number, batch: Uint8Array): void {
+    if (this.limitReached) return;
     const into = this.collected[collectorId]!;
     for (const value of this.decoder.decode(batch).values) into.push(value);
     const limit = this.submission.collectLimit;
@@ -185,10 +187,11 @@ export class JobMaster implements JobClient {
   /** Asks every actor to stop; threads that do not stop in time are terminated. */
   private stopAll(): void {
     for (const thread of this.threads) thread.endpoint.cancel().catch(() => undefined);
-    setTimeout(() => void this.pool.destroy(), STOP_GRACE_MS).unref();
+    this.stopTimer ??= setTimeout(() => void this.pool.destroy(), STOP_GRACE_MS).unref();
   }
 
   private async shutdown(): Promise<void> {
+    clearTimeout(this.stopTimer);
     for (const thread of this.threads) {
       thread.endpoint[Comlink.releaseProxy]();
       for (const port of thread.ports) port.close();

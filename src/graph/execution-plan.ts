@@ -30,12 +30,12 @@ export interface ExecutionPlan {
 }
 
 /**
- * Places actors round-robin by subtask index, so the subtasks of one operator spread over all
- * threads (a chain's subtask i and its consumer's subtask i share thread i mod threads).
+ * Places actors round-robin over the threads in plan order (vertex by vertex, subtask by
+ * subtask), so every thread gets an equal share and the subtasks of one operator spread out.
  */
 export function buildExecutionPlan(job: JobGraph, maxThreads: number): ExecutionPlan {
-  const widest = Math.max(...job.vertices.map((v) => v.parallelism));
-  const threads = Math.max(1, Math.min(maxThreads, widest));
+  const actorCount = job.vertices.reduce((sum, v) => sum + v.parallelism, 0);
+  const threads = Math.max(1, Math.min(maxThreads, actorCount));
   const actors: ActorSpec[] = [];
   const firstActorOf: number[] = [];
   for (const vertex of job.vertices) {
@@ -46,7 +46,7 @@ export function buildExecutionPlan(job: JobGraph, maxThreads: number): Execution
         vertexId: vertex.id,
         subtask,
         parallelism: vertex.parallelism,
-        thread: subtask % threads,
+        thread: actors.length % threads,
         keyGroupRange: keyGroupRangeForSubtask(job.maxParallelism, vertex.parallelism, subtask),
       });
     }

@@ -37,6 +37,15 @@ describe('job scripts', () => {
     assert.deepEqual(JSON.parse(stdout), { first: [2, 3, 4], second: ['A', 'B'] });
   });
 
+  it('executeAndCollect({ limit }) returns that many records and stops the job', () => {
+    const { status, stdout, stderr } = run(['dist/test/scripts/limit-job.js']);
+    assert.equal(status, 0, stderr);
+    const { count, distinct, ms } = JSON.parse(stdout) as { count: number; distinct: number; ms: number };
+    assert.equal(count, 5000);
+    assert.equal(distinct, 5000);
+    assert.ok(ms < 10_000, `took ${ms} ms`);
+  });
+
   it('a failing job exits non-zero with the operator, the subtask and the message', () => {
     const { status, stderr } = run(['dist/test/scripts/failing-job.js']);
     assert.notEqual(status, 0);
