@@ -38,10 +38,11 @@ const PLAIN_DATA =
 //              structures: every batch decodes on its own)
 
 /**
- * Encodes record batches. Values must be plain data (see `PLAIN_DATA` in the message of a
- * failure); class instances arrive as plain objects with their own enumerable properties, without
- * their prototype, as with `structuredClone`; `-0` arrives as `0`. One encoder per thread is
- * enough: it is not re-entrant, and it keeps no state between batches.
+ * Encodes record batches. Values must be plain data: objects, arrays, strings, numbers, bigints,
+ * booleans, null, undefined, Date, Map, Set, Buffer, typed arrays, ArrayBuffer; each arrives with
+ * its own type. Class instances arrive as plain objects of their own enumerable properties,
+ * without their prototype (as with `structuredClone`); `-0` arrives as `0`. One encoder per thread
+ * is enough: it is not re-entrant, and it keeps no state between batches.
  */
 export class BatchEncoder {
   private readonly packr = new Packr({

@@ -125,10 +125,10 @@ export class RingBuffer {
    * RangeError when the payload is larger than `maxPayload` and so could never fit.
    */
   tryWrite(kind: number, payload: Uint8Array): boolean {
-    const view = this.tryReserve(kind, payload.length);
-    if (view === null) return false;
-    view.set(payload);
-    this.commit();
+    const offset = this.reserve(kind, payload.length);
+    if (offset === NO_FRAME) return false;
+    this.bytes.set(payload, offset);
+    this.publish(payload.length);
     return true;
   }
 
@@ -138,29 +138,8 @@ export class RingBuffer {
    * visible to the consumer until `commit()`; a second `tryReserve` before it replaces the first.
    */
   tryReserve(kind: number, length: number): Uint8Array | null {
-    if (kind >>> 0 !== kind || kind === PAD_KIND) {
-      throw new RangeError(`Frame kind must be a u32 other than ${PAD_KIND} (PAD), got ${kind}.`);
-    }
-    if (!(length >= 0 && length <= this.maxPayload && Number.isInteger(length))) {
-      throw new RangeError(`Frame payload of ${length} bytes does not fit this ring (at most ${this.maxPayload} bytes).`);
-    }
-    let start = this.writePosition;
-    let offset = start & this.mask;
-    const frameBytes = FRAME_HEADER_BYTES + align8(length);
-    const tail = this.capacity - offset;
-    // Offsets and sizes are multiples of 8, so a tail that is too short still holds a PAD header.
-    const wraps = frameBytes > tail;
-    if (!this.hasRoom(wraps ? tail + frameBytes : frameBytes)) return null;
-    if (wraps) {
-      this.writeHeader(offset, tail - FRAME_HEADER_BYTES, PAD_KIND);
-      start = (start + tail) >>> 0;
-      offset = 0;
-    }
-    this.writeHeader(offset, length, kind);
-    this.reservedAt = start;
-    this.reservedLength = length;
-    const payloadOffset = offset + FRAME_HEADER_BYTES;
-    return this.bytes.subarray(payloadOffset, payloadOffset + length);
+    const offset = this.reserve(kind, length);
+    return offset === NO_FRAME ? null : this.bytes.subarray(offset, offset + length);
   }
 
   /**
@@ -169,17 +148,13 @@ export class RingBuffer {
    * position sees the payload.
    */
   commit(length: number = this.reservedLength): void {
-    const start = this.reservedAt;
-    if (start === NO_FRAME) {
+    if (this.reservedAt === NO_FRAME) {
       throw new StreamError('INTERNAL', 'RingBuffer.commit() without a frame reserved by tryReserve().', { domain: 'internal' });
     }
     if (!(length >= 0 && length <= this.reservedLength && Number.isInteger(length))) {
       throw new RangeError(`Cannot commit ${length} bytes of a ${this.reservedLength}-byte reservation.`);
     }
-    this.words[((start & this.mask) >> 2) + FRAME_LENGTH] = length;
-    this.writePosition = (start + FRAME_HEADER_BYTES + align8(length)) >>> 0;
-    this.reservedAt = NO_FRAME;
-    Atomics.store(this.control, RING_WRITE_POSITION, this.writePosition | 0);
+    this.publish(length);
   }
 
   /**
@@ -232,6 +207,41 @@ export class RingBuffer {
     const read = Atomics.load(this.control, RING_READ_POSITION);
     const write = Atomics.load(this.control, RING_WRITE_POSITION);
     return (write - read) >>> 0;
+  }
+
+  /** Reserves a frame (see `tryReserve`); returns the payload's offset in `bytes`, or NO_FRAME. */
+  private reserve(kind: number, length: number): number {
+    if (kind >>> 0 !== kind || kind === PAD_KIND) {
+      throw new RangeError(`Frame kind must be a u32 other than ${PAD_KIND} (PAD), got ${kind}.`);
+    }
+    if (!(length >= 0 && length <= this.maxPayload && Number.isInteger(length))) {
+      throw new RangeError(`Frame payload of ${length} bytes does not fit this ring (at most ${this.maxPayload} bytes).`);
+    }
+    let start = this.writePosition;
+    let offset = start & this.mask;
+    const frameBytes = FRAME_HEADER_BYTES + align8(length);
+    const tail = this.capacity - offset;
+    // Offsets and sizes are multiples of 8, so a tail that is too short still holds a PAD header.
+    const wraps = frameBytes > tail;
+    if (!this.hasRoom(wraps ? tail + frameBytes : frameBytes)) return NO_FRAME;
+    if (wraps) {
+      this.writeHeader(offset, tail - FRAME_HEADER_BYTES, PAD_KIND);
+      start = (start + tail) >>> 0;
+      offset = 0;
+    }
+    this.writeHeader(offset, length, kind);
+    this.reservedAt = start;
+    this.reservedLength = length;
+    return offset + FRAME_HEADER_BYTES;
+  }
+
+  /** Publishes the reserved frame with `length` payload bytes. */
+  private publish(length: number): void {
+    const start = this.reservedAt;
+    this.words[((start & this.mask) >> 2) + FRAME_LENGTH] = length;
+    this.writePosition = (start + FRAME_HEADER_BYTES + align8(length)) >>> 0;
+    this.reservedAt = NO_FRAME;
+    Atomics.store(this.control, RING_WRITE_POSITION, this.writePosition | 0);
   }
 
   /** True when `bytes` more fit; reloads the consumer's position only when the cached one says no. */
