@@ -52,8 +52,9 @@ export class Doorbells {
   }
 
   /**
-   * Wakes `actor`, or makes its next `sleep` return at once. Call it after the change the actor
-   * waits for is visible. Costs one atomic add, plus a notify only when the actor sleeps.
+   * Wakes `actor` if it is in `sleep`. Call it after the change the actor waits for is visible: a
+   * ring before `sleep` starts is not remembered, the sleeper's `stillIdle()` sees the change
+   * instead. Costs one atomic add, plus a notify only when the actor sleeps.
    */
   ring(actor: number): void {
     const cell = this.cell(actor);
