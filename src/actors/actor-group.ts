@@ -10,7 +10,8 @@ import type { OperatorContext } from '../operators/operator.js';
 import { Doorbells } from './channels/doorbell.js';
 import { BatchEncoder } from './channels/frame-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
-import { buildOperatorChain, OperatorFailure } from './operator-chain.js';
+import { attributedSync, buildOperatorChain, OperatorFailure } from './operator-chain.js';
+import { ActorProcessingTime } from './processing-time.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
 import { PendingWork, TaskActor, type InputChannel, type ThreadContext } from './task-actor.js';
 import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
@@ -86,10 +87,16 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const writers = new Map<number, RecordWriter>();
     const inputs: InputChannel[] = [];
     for (const channel of this.plan.channels) {
-      if (channel.consumerActor === spec.index) {
-        inputs.push({ ring: new RingBuffer(this.task.channelBuffers[channel.index]!), producerActor: channel.producerActor });
-      }
+      if (channel.consumerActor !== spec.index) continue;
+      const producer = this.plan.actors[channel.producerActor]!;
+      inputs.push({
+        ring: new RingBuffer(this.task.channelBuffers[channel.index]!),
+        producerActor: channel.producerActor,
+        inputIndex: this.job.edges[channel.edgeIndex]!.inputIndex,
+        producer: `"${this.job.vertices[producer.vertexId]!.name}" (subtask ${producer.subtask + 1}/${producer.parallelism})`,
+      });
     }
+    const time = new ActorProcessingTime();
     this.job.edges.forEach((edge, edgeIndex) => {
       if (edge.chained || this.job.vertexOf[edge.sourceNodeId] !== vertex.id) return;
       const channels = this.plan.channels
@@ -107,8 +114,15 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
         parallelism: spec.parallelism,
         maxParallelism: this.job.maxParallelism,
         keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
+        keySelector2: node.keySelector2 as ((value: unknown) => Key) | undefined,
         keyGroupRange: spec.keyGroupRange,
-        currentProcessingTime: () => Date.now(),
+        processingTime: {
+          now: () => time.now(),
+          // Callbacks are the operator's code: tag their failures with it.
+          schedule: (at, callback) => time.schedule(at, (t) => attributedSync(nodeId, () => callback(t))),
+        },
+        autoWatermarkInterval: this.task.autoWatermarkInterval,
+        metrics: { lateRecordsDropped: 0 },
         sendToMain: async (collectorId, subtask, batch) => this.master.collect(collectorId, subtask, batch),
         waitFor: (work) => pending.add(work),
       };
@@ -120,7 +134,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
     });
-    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this, spec.vertexId);
+    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this, spec.vertexId, time, vertex.name);
     return { spec, actor, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
   }
 }

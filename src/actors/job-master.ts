@@ -32,6 +32,7 @@ export interface JobSubmission {
   /** Number of executeAndCollect sinks, and the record limit of the first. */
   readonly collectors: number;
   readonly collectLimit: number | undefined;
+  readonly autoWatermarkInterval: number;
 }
 
 /** Records in and out of one operator subtask. */
@@ -40,6 +41,8 @@ export interface OperatorMetrics {
   readonly subtask: number;
   readonly recordsIn: number;
   readonly recordsOut: number;
+  /** Records an event-time operator dropped as late (Flink's numLateRecordsDropped). */
+  readonly lateRecordsDropped: number;
 }
 
 /** What a finished job reports. */
@@ -135,6 +138,7 @@ export class JobMaster implements JobClient {
         defaultParallelism: this.submission.defaultParallelism,
         maxParallelism,
         maxThreads: this.plan.threads,
+        autoWatermarkInterval: this.submission.autoWatermarkInterval,
         fingerprint: graph.fingerprint(),
         channelBuffers,
         doorbells,
@@ -215,8 +219,8 @@ export class JobMaster implements JobClient {
   private summarise(metrics: readonly ActorMetrics[]): OperatorMetrics[] {
     const { graph } = this.submission;
     return metrics
-      .flatMap((a) => a.nodes.map((n) => ({ name: graph.node(n.nodeId).name, subtask: a.subtask, recordsIn: n.recordsIn, recordsOut: n.recordsOut, nodeId: n.nodeId })))
+      .flatMap((a) => a.nodes.map((n) => ({ ...n, name: graph.node(n.nodeId).name, subtask: a.subtask })))
       .sort((a, b) => a.nodeId - b.nodeId || a.subtask - b.subtask)
-      .map(({ nodeId: _nodeId, ...rest }) => rest);
+      .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped }));
   }
 }

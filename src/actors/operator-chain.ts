@@ -1,10 +1,11 @@
 // The operators of one vertex at one subtask, wired as plain calls: each operator's output goes
-// to its chained successors and to the record writers of its network edges. Failures are tagged
-// with the operator that raised them, so the job's error can name it.
+// to its chained successors and to the record writers of its network edges, its side outputs to
+// the edges that read them. Failures are tagged with the operator that raised them, so the job's
+// error can name it.
 
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
-import type { StreamGraph } from '../graph/stream-graph.js';
-import type { OneInputOperator, OperatorContext, Output } from '../operators/operator.js';
+import type { AnyOperator, StreamGraph } from '../graph/stream-graph.js';
+import type { OneInputOperator, OperatorContext, Output, TwoInputOperator } from '../operators/operator.js';
 import type { RecordWriter } from './record-writer.js';
 
 /** An error raised by the operator of stream node `nodeId`. */
@@ -15,47 +16,62 @@ export class OperatorFailure {
   ) {}
 }
 
+function tagged(nodeId: number, error: unknown): OperatorFailure {
+  return error instanceof OperatorFailure ? error : new OperatorFailure(nodeId, error);
+}
+
+/** Runs `work` now, tagging a failure with `nodeId` unless an inner operator already did. */
+export function attributedSync<T>(nodeId: number, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw tagged(nodeId, error);
+  }
+}
+
 /** Runs `work`, tagging a failure with `nodeId` unless an inner operator already did. */
 export async function attributed<T>(nodeId: number, work: () => T | Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw error instanceof OperatorFailure ? error : new OperatorFailure(nodeId, error);
+    throw tagged(nodeId, error);
   }
 }
 
-/** The entry into one chained operator: counts records and tags failures. */
-class OperatorInput implements Output<unknown> {
-  recordsIn = 0;
+/** What receives a stream of records and watermarks: a chained operator's input or a record writer. */
+export interface Downstream {
+  collect(value: unknown, timestamp: number): void;
+  emitWatermark(watermark: number): void;
+  emitWatermarkStatus(idle: boolean): void;
+}
 
+/** The output of one operator: main records, side outputs by tag, watermarks to every consumer. */
+class NodeOutput implements Output<unknown> {
   constructor(
-    readonly nodeId: number,
-    readonly operator: OneInputOperator<unknown, unknown>,
-    readonly output: Output<unknown>,
+    private readonly main: Downstream,
+    private readonly sides: ReadonlyMap<string, Downstream>,
+    private readonly all: readonly Downstream[],
   ) {}
 
   collect(value: unknown, timestamp: number): void {
-    this.recordsIn++;
-    try {
-      this.operator.processElement(value, timestamp);
-    } catch (error) {
-      throw error instanceof OperatorFailure ? error : new OperatorFailure(this.nodeId, error);
-    }
+    this.main.collect(value, timestamp);
+  }
+
+  collectSide(tagId: string, value: unknown, timestamp: number): void {
+    this.sides.get(tagId)?.collect(value, timestamp);
   }
 
   emitWatermark(watermark: number): void {
-    let forward: number | null;
-    try {
-      forward = this.operator.processWatermark(watermark);
-    } catch (error) {
-      throw error instanceof OperatorFailure ? error : new OperatorFailure(this.nodeId, error);
-    }
-    if (forward !== null) this.output.emitWatermark(forward);
+    for (const target of this.all) target.emitWatermark(watermark);
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    for (const target of this.all) target.emitWatermarkStatus(idle);
   }
 }
 
-class FanOut implements Output<unknown> {
-  constructor(private readonly targets: readonly Output<unknown>[]) {}
+class FanOut implements Downstream {
+  constructor(private readonly targets: readonly Downstream[]) {}
 
   collect(value: unknown, timestamp: number): void {
     for (const target of this.targets) target.collect(value, timestamp);
@@ -64,16 +80,68 @@ class FanOut implements Output<unknown> {
   emitWatermark(watermark: number): void {
     for (const target of this.targets) target.emitWatermark(watermark);
   }
+
+  emitWatermarkStatus(idle: boolean): void {
+    for (const target of this.targets) target.emitWatermarkStatus(idle);
+  }
 }
 
-/** Output of an operator nothing reads from: its records are dropped (as in Flink). */
-const DISCARD: Output<unknown> = { collect() {}, emitWatermark() {} };
+/** Records nothing reads are dropped (as in Flink). */
+const DISCARD: Downstream = { collect() {}, emitWatermark() {}, emitWatermarkStatus() {} };
+
+function combine(targets: readonly Downstream[]): Downstream {
+  return targets.length === 0 ? DISCARD : targets.length === 1 ? targets[0]! : new FanOut(targets);
+}
+
+/** One operator of the chain: its inputs count records and tag failures. */
+class ChainedOperator {
+  recordsIn = 0;
+  readonly inputs: Downstream[];
+
+  constructor(
+    readonly nodeId: number,
+    readonly operator: AnyOperator,
+    readonly output: NodeOutput,
+    twoInputs: boolean,
+  ) {
+    this.inputs = twoInputs
+      ? [this.input((op, v, ts) => (op as TwoInputOperator<unknown, unknown, unknown>).processElement1(v, ts)), this.input((op, v, ts) => (op as TwoInputOperator<unknown, unknown, unknown>).processElement2(v, ts))]
+      : [this.input((op, v, ts) => (op as OneInputOperator<unknown, unknown>).processElement(v, ts))];
+  }
+
+  emitWatermark(watermark: number): void {
+    let forward: number | null;
+    try {
+      forward = this.operator.processWatermark(watermark);
+    } catch (error) {
+      throw tagged(this.nodeId, error);
+    }
+    if (forward !== null) this.output.emitWatermark(forward);
+  }
+
+  private input(process: (op: AnyOperator, value: unknown, timestamp: number) => void): Downstream {
+    const op = this.operator;
+    return {
+      collect: (value, timestamp) => {
+        this.recordsIn++;
+        try {
+          process(op, value, timestamp);
+        } catch (error) {
+          throw tagged(this.nodeId, error);
+        }
+      },
+      emitWatermark: (watermark) => this.emitWatermark(watermark),
+      // Operators do not see watermark status; it passes through the chain.
+      emitWatermarkStatus: (idle) => this.output.emitWatermarkStatus(idle),
+    };
+  }
+}
 
 /** Counts what a source emits before handing it to the chain. */
-class SourceOutput implements Output<unknown> {
+class SourceOutput implements Downstream {
   recordsOut = 0;
 
-  constructor(private readonly target: Output<unknown>) {}
+  constructor(private readonly target: NodeOutput) {}
 
   collect(value: unknown, timestamp: number): void {
     this.recordsOut++;
@@ -83,29 +151,44 @@ class SourceOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     this.target.emitWatermark(watermark);
   }
+
+  emitWatermarkStatus(idle: boolean): void {
+    this.target.emitWatermarkStatus(idle);
+  }
 }
 
 export interface NodeMetrics {
   nodeId: number;
   recordsIn: number;
   recordsOut: number;
+  lateRecordsDropped: number;
 }
 
 export class OperatorChain {
-  /** Where the actor hands records arriving from the network (or from the source reader). */
-  readonly input: Output<unknown>;
+  /** Where the actor hands records arriving on each input (or from the source reader). */
+  readonly inputs: readonly Downstream[];
   private readonly sourceOutput: SourceOutput | undefined;
 
   constructor(
     readonly headNodeId: number,
-    private readonly operators: readonly OperatorInput[],
+    private readonly operators: readonly ChainedOperator[],
     private readonly writers: readonly RecordWriter[],
     private readonly contexts: ReadonlyMap<number, OperatorContext>,
-    headOutput: Output<unknown>,
+    headOutput: NodeOutput,
     isSource: boolean,
   ) {
     this.sourceOutput = isSource ? new SourceOutput(headOutput) : undefined;
-    this.input = this.sourceOutput ?? operators[0]!;
+    this.inputs = this.sourceOutput === undefined ? operators[0]!.inputs : [this.sourceOutput];
+  }
+
+  /** The head's combined input watermark advanced. */
+  emitWatermark(watermark: number): void {
+    this.inputs[0]!.emitWatermark(watermark);
+  }
+
+  /** Every input went idle, or one became active again. */
+  emitWatermarkStatus(idle: boolean): void {
+    this.inputs[0]!.emitWatermarkStatus(idle);
   }
 
   /** Opens the operators tail first, so each one's successors are ready before it emits. */
@@ -127,7 +210,7 @@ export class OperatorChain {
       try {
         op.operator.flushBuffers();
       } catch (error) {
-        throw error instanceof OperatorFailure ? error : new OperatorFailure(op.nodeId, error);
+        throw tagged(op.nodeId, error);
       }
     }
     for (const writer of this.writers) writer.flush();
@@ -143,8 +226,15 @@ export class OperatorChain {
   }
 
   metrics(): NodeMetrics[] {
-    const result: NodeMetrics[] = this.operators.map((op) => ({ nodeId: op.nodeId, recordsIn: op.recordsIn, recordsOut: 0 }));
-    if (this.sourceOutput !== undefined) result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: this.sourceOutput.recordsOut });
+    const result: NodeMetrics[] = this.operators.map((op) => ({
+      nodeId: op.nodeId,
+      recordsIn: op.recordsIn,
+      recordsOut: 0,
+      lateRecordsDropped: this.contexts.get(op.nodeId)!.metrics.lateRecordsDropped,
+    }));
+    if (this.sourceOutput !== undefined) {
+      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: this.sourceOutput.recordsOut, lateRecordsDropped: 0 });
+    }
     return result;
   }
 }
@@ -160,21 +250,28 @@ export function buildOperatorChain(
   writers: ReadonlyMap<number, RecordWriter>,
   contextOf: (nodeId: number) => OperatorContext,
 ): OperatorChain {
-  const inputs = new Map<number, OperatorInput>();
-  const outputs = new Map<number, Output<unknown>>();
+  const chained = new Map<number, ChainedOperator>();
+  const outputs = new Map<number, NodeOutput>();
   for (let i = vertex.nodeIds.length - 1; i >= 0; i--) {
     const nodeId = vertex.nodeIds[i]!;
-    const targets: Output<unknown>[] = [];
+    const main: Downstream[] = [];
+    const sides = new Map<string, Downstream[]>();
     job.edges.forEach((edge, index) => {
       if (edge.sourceNodeId !== nodeId) return;
-      targets.push(edge.chained ? inputs.get(edge.targetNodeId)! : writers.get(index)!);
+      const target = edge.chained ? chained.get(edge.targetNodeId)!.inputs[edge.inputIndex]! : writers.get(index)!;
+      if (edge.sideOutput === undefined) main.push(target);
+      else sides.set(edge.sideOutput, [...(sides.get(edge.sideOutput) ?? []), target]);
     });
-    const output = targets.length === 0 ? DISCARD : targets.length === 1 ? targets[0]! : new FanOut(targets);
+    const all = [...main, ...[...sides.values()].flat()];
+    const output = new NodeOutput(combine(main), new Map([...sides].map(([tag, targets]) => [tag, combine(targets)])), all);
     outputs.set(nodeId, output);
     const node = graph.node(nodeId);
-    if (node.createOperator !== undefined) inputs.set(nodeId, new OperatorInput(nodeId, node.createOperator(), output));
+    if (node.createOperator !== undefined) {
+      const twoInputs = node.inputs.some((input) => input.inputIndex === 1);
+      chained.set(nodeId, new ChainedOperator(nodeId, node.createOperator(), output, twoInputs));
+    }
   }
-  const operators = vertex.nodeIds.flatMap((id) => inputs.get(id) ?? []);
+  const operators = vertex.nodeIds.flatMap((id) => chained.get(id) ?? []);
   const contexts = new Map(operators.map((op) => [op.nodeId, contextOf(op.nodeId)]));
   const isSource = graph.node(vertex.headNodeId).kind === 'source';
   return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], contexts, outputs.get(vertex.headNodeId)!, isSource);

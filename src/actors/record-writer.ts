@@ -3,12 +3,12 @@
 // and the queue of frames waiting for room in a full ring (backpressure).
 
 import type { Doorbells } from './channels/doorbell.js';
-import { BatchEncoder, encodeWatermark, FrameKind } from './channels/frame-codec.js';
+import { BatchEncoder, encodeWatermark, encodeWatermarkStatus, FrameKind } from './channels/frame-codec.js';
 import type { RingBuffer } from './channels/ring-buffer.js';
 import { StreamError } from '../errors.js';
-import type { Output } from '../operators/operator.js';
 import { keyGroupOf, operatorIndexForKeyGroup } from '../graph/key-groups.js';
 import type { PartitionKind } from '../graph/stream-graph.js';
+import type { Downstream } from './operator-chain.js';
 
 /** Records per batch: large enough to amortise encoding, small enough to keep frames modest. */
 export const BATCH_SIZE = 1024;
@@ -110,13 +110,17 @@ export class ChannelWriter {
 }
 
 /** Writes a producer subtask's records onto one network edge, choosing channels per record. */
-export abstract class RecordWriter implements Output<unknown> {
+export abstract class RecordWriter implements Downstream {
   constructor(protected readonly channels: readonly ChannelWriter[]) {}
 
   abstract collect(value: unknown, timestamp: number): void;
 
   emitWatermark(watermark: number): void {
     this.broadcastControl(FrameKind.WATERMARK, encodeWatermark(watermark));
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    this.broadcastControl(FrameKind.WATERMARK_STATUS, encodeWatermarkStatus(idle ? 'idle' : 'active'));
   }
 
   broadcastControl(kind: number, payload: Uint8Array): void {

@@ -8,9 +8,11 @@ import type { InputStatus, ReaderOutput, SourceReader } from '../api/source.js';
 import { assertNever, StreamError } from '../errors.js';
 import { WatermarkValve } from '../time/watermark-valve.js';
 import type { Doorbells } from './channels/doorbell.js';
-import { BatchDecoder, decodeWatermark, FrameKind } from './channels/frame-codec.js';
+import { BatchDecoder, decodeWatermark, decodeWatermarkStatus, FrameKind } from './channels/frame-codec.js';
 import type { RingBuffer } from './channels/ring-buffer.js';
-import { attributed, OperatorFailure, type OperatorChain } from './operator-chain.js';
+import { attributed, OperatorFailure, type Downstream, type OperatorChain } from './operator-chain.js';
+import type { ActorProcessingTime } from './processing-time.js';
+import { STALL_WARNING_MS, WatermarkStallDetector } from '../time/watermark-stall.js';
 import type { Backlog } from './record-writer.js';
 
 /** Microseconds an actor spins before it sleeps: a thread wake-up costs ~25 µs, a spin hand-off < 1 µs. */
@@ -21,6 +23,10 @@ const YIELD_EVERY = 8;
 export interface InputChannel {
   readonly ring: RingBuffer;
   readonly producerActor: number;
+  /** Which input of the head operator the channel feeds (two-input operators have two). */
+  readonly inputIndex: number;
+  /** The producer, for diagnostics: "Source (subtask 2/4)". */
+  readonly producer: string;
 }
 
 /** Work an operator started asynchronously; the actor awaits it before the next record. */
@@ -59,6 +65,7 @@ export interface ThreadContext {
 export class TaskActor {
   private readonly decoder = new BatchDecoder();
   private readonly valve: WatermarkValve;
+  private readonly stall: WatermarkStallDetector;
   private readonly ended: boolean[];
   private polls = 0;
 
@@ -72,8 +79,11 @@ export class TaskActor {
     private readonly pending: PendingWork,
     private readonly token: ThreadContext,
     private readonly vertexId: number,
+    private readonly time: ActorProcessingTime,
+    private readonly name: string,
   ) {
     this.valve = new WatermarkValve(inputs.length);
+    this.stall = new WatermarkStallDetector(time.now());
     this.ended = inputs.map(() => false);
   }
 
@@ -82,7 +92,7 @@ export class TaskActor {
     await this.chain.open();
     const finished = this.reader === undefined ? await this.readInputs() : await this.readSource(this.reader);
     if (finished) {
-      if (this.reader !== undefined) this.chain.input.emitWatermark(Number.POSITIVE_INFINITY);
+      if (this.reader !== undefined) this.chain.emitWatermark(Number.POSITIVE_INFINITY);
       await this.chain.endInput();
       await this.pending.drain();
       this.chain.flushBuffers();
@@ -112,13 +122,22 @@ export class TaskActor {
           case FrameKind.DATA: {
             const batch = this.decoder.decode(frame.payload);
             this.release(input);
-            await this.processBatch(batch.values, batch.timestamps);
+            await this.processBatch(batch.values, batch.timestamps, this.chain.inputs[input.inputIndex]!);
+            this.watchEventTime();
             break;
           }
           case FrameKind.WATERMARK: {
             const watermark = decodeWatermark(frame.payload);
             this.release(input);
             this.forwardWatermark(this.valve.onWatermark(channel, watermark));
+            break;
+          }
+          case FrameKind.WATERMARK_STATUS: {
+            const idle = decodeWatermarkStatus(frame.payload) === 'idle';
+            this.release(input);
+            const wasIdle = this.valve.isIdle;
+            this.forwardWatermark(this.valve.onStatus(channel, idle));
+            if (this.valve.isIdle !== wasIdle) this.chain.emitWatermarkStatus(this.valve.isIdle);
             break;
           }
           case FrameKind.END_OF_INPUT:
@@ -140,7 +159,7 @@ export class TaskActor {
 
   /** Polls the source reader until it ends (true) or the job is cancelled (false). */
   private async readSource(reader: SourceReader<unknown>): Promise<boolean> {
-    const input = this.chain.input;
+    const input = this.chain.inputs[0]!;
     const output: ReaderOutput<unknown> = {
       collect: (value, timestamp) => input.collect(value, timestamp ?? Number.NaN),
     };
@@ -173,8 +192,7 @@ export class TaskActor {
     this.bells.ring(input.producerActor);
   }
 
-  private async processBatch(values: unknown[], timestamps: Float64Array | null): Promise<void> {
-    const input = this.chain.input;
+  private async processBatch(values: unknown[], timestamps: Float64Array | null, input: Downstream): Promise<void> {
     const pending = this.pending;
     for (let i = 0; i < values.length; i++) {
       input.collect(values[i], timestamps === null ? Number.NaN : timestamps[i]!);
@@ -183,11 +201,27 @@ export class TaskActor {
   }
 
   private forwardWatermark(watermark: number | null): void {
-    if (watermark !== null) this.chain.input.emitWatermark(watermark);
+    if (watermark === null) return;
+    this.stall.onAdvance(this.time.now());
+    this.chain.emitWatermark(watermark);
   }
 
-  /** After each frame or poll: wait out a full output ring, and let neighbouring actors run. */
+  /** Warns once when records arrive but one input holds event time back (see WatermarkStallDetector). */
+  private watchEventTime(): void {
+    const valve = this.valve;
+    const channel = this.stall.onRecord(this.time.now(), (c) => valve.channelWatermark(c), this.inputs.length, (c) => valve.isChannelIdle(c) || this.ended[c]!);
+    if (channel === undefined) return;
+    process.emitWarning(
+      `The watermark of "${this.name}" has not advanced for ${STALL_WARNING_MS / 1000} s while records keep arriving: ` +
+        `its input from ${this.inputs[channel]!.producer} is at ${valve.channelWatermark(channel)} while others moved on. ` +
+        'A source subtask without data holds event time back; give its WatermarkStrategy .withIdleness(ms).',
+      { code: 'EDDY_WATERMARK_STALLED' },
+    );
+  }
+
+  /** After each frame or poll: fire due timers, wait out a full output ring, let neighbouring actors run. */
   private async afterStep(): Promise<void> {
+    this.time.fireDue();
     if (!this.backlog.isEmpty) await this.drainBacklog();
     if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId)) await yieldToEventLoop();
   }
@@ -207,7 +241,8 @@ export class TaskActor {
     await this.drainBacklog();
     if (this.token.cancelled) return;
     if (wake === undefined) {
-      await this.bells.sleep(this.index, () => stillIdle() && !this.token.cancelled, SPIN_MICROS);
+      await this.bells.sleep(this.index, () => stillIdle() && !this.token.cancelled, SPIN_MICROS, this.time.msUntilNext());
+      this.time.fireDue();
       return;
     }
     // Wait for the source or a cancel on the one doorbell, so no waiter is left behind.
@@ -220,7 +255,8 @@ export class TaskActor {
     };
     wake.then(() => wakeUp(), wakeUp);
     while (!woken && !this.token.cancelled) {
-      await this.bells.sleep(this.index, () => !woken && !this.token.cancelled, 0);
+      await this.bells.sleep(this.index, () => !woken && !this.token.cancelled, 0, this.time.msUntilNext());
+      this.time.fireDue();
     }
     if (failure !== undefined) throw failure;
   }

@@ -20,6 +20,8 @@ export interface ThreadTask {
   readonly defaultParallelism: number;
   readonly maxParallelism: number;
   readonly maxThreads: number;
+  /** env.setAutoWatermarkInterval, ms. */
+  readonly autoWatermarkInterval: number;
   readonly fingerprint: string;
   /** Ring of every channel of the plan, by channel index. */
   readonly channelBuffers: readonly SharedArrayBuffer[];

@@ -7,6 +7,7 @@ import type { PartitionKind, StreamInput, StreamNode } from '../graph/stream-gra
 import { cloneFunction } from '../operators/clone-function.js';
 import { FilterOperator } from '../operators/filter.js';
 import { aggregationReducer, checkAggregationInput, type Aggregation, type FieldRef } from '../operators/keyed-aggregations.js';
+import { KeyedProcessOperator } from '../operators/keyed-process.js';
 import { KeyedReduceOperator } from '../operators/keyed-reduce.js';
 import { FlatMapOperator } from '../operators/flat-map.js';
 import { MapOperator } from '../operators/map.js';
@@ -15,8 +16,11 @@ import { PrintSink } from '../operators/print-sink.js';
 import { ProcessOperator } from '../operators/process.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamExecutionEnvironment } from './environment.js';
-import type { Collector, ProcessFunction } from './functions.js';
+import { ProcessFunction, type Collector, type KeyedProcessFunction } from './functions.js';
+import { OutputTag } from './output-tag.js';
 import type { Sink } from './sink.js';
+import { WatermarkStrategy } from '../time/watermark-strategy.js';
+import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks.js';
 import { requireFunction, requirePositiveInteger } from './validate.js';
 
 export class DataStream<T> {
@@ -61,6 +65,30 @@ export class DataStream<T> {
     requireFunction(fn, 'keyBy');
     const keySelector = fn as (value: unknown) => unknown;
     return new KeyedStream<T, K>(this.env, this.partitioned({ kind: 'hash', keySelector }), this.lastNode, fn);
+  }
+
+  /**
+   * Gives each record its event timestamp and generates watermarks from them. Runs at the
+   * parallelism of its input (so right after a source it sees the source's order and chains).
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    if (!(strategy instanceof WatermarkStrategy)) {
+      throw new TypeError('assignTimestampsAndWatermarks expects a WatermarkStrategy, e.g. WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.time).');
+    }
+    const node = this.env.addNode({
+      ...this.nodeBase('timestamps-watermarks', 'Timestamps/Watermarks', undefined),
+      inheritsParallelism: true,
+      producesWatermarks: strategy.emitsWatermarks,
+      createOperator: () => new TimestampsAndWatermarksOperator<unknown>(strategy as WatermarkStrategy<unknown>),
+    });
+    return new DataStream<T>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
+  }
+
+  /** The records the last operator emitted to the side output `tag` (late data, alerts ...). */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    if (!(tag instanceof OutputTag)) throw new TypeError('getSideOutput expects an OutputTag: new OutputTag<T>("id").');
+    const node = this.requireLastNode('getSideOutput');
+    return new DataStream<X>(this.env, [{ nodeId: node.id, partitioning: undefined, sideOutput: tag.id }], undefined);
   }
 
   /** Merges streams of the same type; no order between them. */
@@ -149,7 +177,8 @@ export class DataStream<T> {
     return new DataStream<R>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
   }
 
-  private nodeBase(type: string, name: string, keySelector: ((value: unknown) => unknown) | undefined) {
+  /** @internal The fields every operator node starts from. */
+  protected nodeBase(type: string, name: string, keySelector: ((value: unknown) => unknown) | undefined) {
     return {
       kind: 'operator' as const,
       type,
@@ -174,7 +203,8 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind }), this.lastNode);
   }
 
-  private requireLastNode(method: string): StreamNode {
+  /** @internal The node `name`, `uid`, `setParallelism` and `getSideOutput` apply to. */
+  protected requireLastNode(method: string): StreamNode {
     this.env.graphForRuntime().assertOpen();
     if (this.lastNode === undefined) {
       throw new StreamError('INVALID_GRAPH', `${method}() applies to one operator, but this stream is a union of several. Call it on each stream before union().`);
@@ -194,6 +224,17 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     readonly keySelector: (value: T) => K,
   ) {
     super(env, ends, lastNode);
+  }
+
+  /**
+   * Runs a KeyedProcessFunction (keyed state, timers, side outputs) on each record with its key
+   * current. A plain ProcessFunction runs as on a DataStream, after the key partitioning.
+   */
+  override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>): DataStream<R> {
+    requireFunction(fn?.processElement, 'process: the function');
+    if (fn instanceof ProcessFunction) return super.process(fn);
+    const keyed = fn as KeyedProcessFunction<K, T, R>;
+    return this.keyed('keyed-process', 'Keyed Process', () => new KeyedProcessOperator(cloneFunction(keyed)));
   }
 
   /** Rolling reduce: emits the running result for the record's key after every record. */

@@ -14,6 +14,7 @@ import { CollectionSource } from '../operators/sources/collection-source.js';
 import { SequenceSource } from '../operators/sources/sequence-source.js';
 import { DataStream } from './data-stream.js';
 import type { Source } from './source.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { requireFunction, requirePositiveInteger } from './validate.js';
 
 const MAX_KEY_GROUPS = 32768;
@@ -27,6 +28,7 @@ export class StreamExecutionEnvironment {
   private maxParallelism: number | undefined;
   private collectLimit: number | undefined;
   private hasCollector = false;
+  private autoWatermarkInterval = 200;
 
   /** @internal Use `getExecutionEnvironment()`. */
   constructor(parallelism: number) {
@@ -60,6 +62,17 @@ export class StreamExecutionEnvironment {
 
   getMaxParallelism(): number | undefined {
     return this.maxParallelism;
+  }
+
+  /** How often periodic watermark generators emit, in ms (default 200, as in Flink); 0 turns periodic emission off. */
+  setAutoWatermarkInterval(ms: number): this {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`env.setAutoWatermarkInterval(${ms}): expected milliseconds of 0 or more, e.g. 200.`);
+    this.autoWatermarkInterval = ms;
+    return this;
+  }
+
+  getAutoWatermarkInterval(): number {
+    return this.autoWatermarkInterval;
   }
 
   /** A bounded stream of the given values, read at parallelism 1. */
@@ -135,7 +148,15 @@ export class StreamExecutionEnvironment {
     stream.addSink('collect', 'Collect Sink', () => new CollectSinkOperator(0));
   }
 
-  /** A stream read from a user Source (records without event time; see fromSource for watermarks). */
+  /**
+   * A stream read from a Source, with event timestamps and watermarks from `strategy` (per source
+   * subtask). Use WatermarkStrategy.noWatermarks() for a stream without event time.
+   */
+  fromSource<T>(source: Source<T>, strategy: WatermarkStrategy<T>, name: string): DataStream<T> {
+    return this.addSource(source, name).assignTimestampsAndWatermarks(strategy);
+  }
+
+  /** A stream read from a user Source, records without event time (Flink's legacy addSource). */
   addSource<T>(source: Source<T>, name = 'Source'): DataStream<T> {
     requireFunction(source?.createReader, 'addSource: the source\'s createReader');
     const node = this.addNode({
@@ -185,6 +206,7 @@ export class StreamExecutionEnvironment {
       maxParallelism: this.maxParallelism,
       collectors: this.hasCollector ? 1 : 0,
       collectLimit: this.collectLimit,
+      autoWatermarkInterval: this.autoWatermarkInterval,
     });
   }
 

@@ -13,6 +13,10 @@ export interface ResolvedEdge {
   readonly keySelector: ((value: unknown) => unknown) | undefined;
   /** Whether the two nodes run in one actor (a chained call) or across a channel. */
   readonly chained: boolean;
+  /** The side output of the source node this edge reads, or undefined for its main output. */
+  readonly sideOutput: string | undefined;
+  /** Which input of the target the edge feeds. */
+  readonly inputIndex: 0 | 1;
 }
 
 /** Operators that run together in one actor per subtask. */
@@ -64,7 +68,7 @@ function resolveEdges(graph: StreamGraph, parallelism: number[]): Omit<ResolvedE
     for (const input of target.inputs) {
       const source = graph.node(input.nodeId);
       const same = parallelism[source.id] === parallelism[target.id];
-      let kind = input.partitioning?.kind ?? (same ? 'forward' : 'rebalance');
+      const kind = input.partitioning?.kind ?? (same ? 'forward' : 'rebalance');
       if (kind === 'forward' && !same) {
         throw new StreamError(
           'INVALID_GRAPH',
@@ -78,6 +82,8 @@ function resolveEdges(graph: StreamGraph, parallelism: number[]): Omit<ResolvedE
         targetNodeId: target.id,
         kind,
         keySelector: input.partitioning?.keySelector,
+        sideOutput: input.sideOutput,
+        inputIndex: input.inputIndex ?? 0,
       });
     }
   }
@@ -111,6 +117,7 @@ export function buildJobGraph(
       );
     }
   }
+  assertEventTimeAvailable(graph);
   const edges = resolveEdges(graph, parallelism).map((e) => ({
     ...e,
     chained: isChainable(graph.node(e.targetNodeId), e),
@@ -130,4 +137,24 @@ export function buildJobGraph(
     }
   }
   return { vertices, edges, parallelism, vertexOf, maxParallelism };
+}
+
+/**
+ * Refuses an event-time operator (an event-time window) that no watermark reaches: without
+ * timestamps and watermarks its windows would never fire.
+ */
+function assertEventTimeAvailable(graph: StreamGraph): void {
+  const hasWatermarks: boolean[] = [];
+  for (const node of graph.nodes) {
+    const upstream = node.inputs.map((i) => hasWatermarks[i.nodeId]!);
+    hasWatermarks[node.id] = node.producesWatermarks === true || (upstream.length > 0 && upstream.every(Boolean));
+    if (node.needsEventTime === true && !(upstream.length > 0 && upstream.every(Boolean))) {
+      throw new StreamError(
+        'INVALID_GRAPH',
+        `"${node.name}" uses event time, but its input has no timestamps and watermarks, so its windows would never fire. ` +
+          'Assign them first: stream.assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.time)), ' +
+          'or read with env.fromSource(source, strategy, name). For windows on arrival time, use the processing-time assigners.',
+      );
+    }
+  }
 }

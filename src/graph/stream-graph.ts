@@ -2,7 +2,10 @@
 // partitioning of each input edge. Pure data plus the user's functions; no threads, no I/O.
 
 import type { Source } from '../api/source.js';
-import type { OneInputOperator } from '../operators/operator.js';
+import type { OneInputOperator, TwoInputOperator } from '../operators/operator.js';
+
+/** The operator of a node, with one input or two. */
+export type AnyOperator = OneInputOperator<unknown, unknown> | TwoInputOperator<unknown, unknown, unknown>;
 import { StreamError } from '../errors.js';
 
 /** How records travel along an edge. `undefined` on an input means "forward if possible, else rebalance". */
@@ -18,6 +21,10 @@ export interface Partitioning {
 export interface StreamInput {
   readonly nodeId: number;
   readonly partitioning: Partitioning | undefined;
+  /** Reads the upstream node's side output with this tag id instead of its main output. */
+  readonly sideOutput?: string;
+  /** Which input of a two-input operator the edge feeds (0 = first, 1 = second). */
+  readonly inputIndex?: 0 | 1;
 }
 
 export type StreamNodeKind = 'source' | 'operator' | 'sink';
@@ -38,8 +45,14 @@ export interface StreamNode {
   readonly inputs: readonly StreamInput[];
   /** The key selector of a keyed operator (after `keyBy`), used for its state. */
   readonly keySelector: ((value: unknown) => unknown) | undefined;
+  /** The second input's key selector, for a keyed two-input operator. */
+  readonly keySelector2?: ((value: unknown) => unknown) | undefined;
   readonly source: Source<unknown> | undefined;
-  readonly createOperator: (() => OneInputOperator<unknown, unknown>) | undefined;
+  readonly createOperator: (() => AnyOperator) | undefined;
+  /** For operators that need event time (event-time windows): refused when no input has watermarks. */
+  readonly needsEventTime?: boolean;
+  /** For nodes that assign timestamps and watermarks (fromSource with a strategy, the assigner). */
+  readonly producesWatermarks?: boolean;
 }
 
 export type NewStreamNode = Omit<StreamNode, 'id'>;
@@ -93,7 +106,7 @@ export class StreamGraph {
   fingerprint(): string {
     return this.nodes
       .map((n) => {
-        const inputs = n.inputs.map((i) => `${i.nodeId}:${i.partitioning?.kind ?? 'default'}`).join(',');
+        const inputs = n.inputs.map((i) => `${i.nodeId}:${i.partitioning?.kind ?? 'default'}:${i.sideOutput ?? ''}:${i.inputIndex ?? 0}`).join(',');
         return `${n.id}:${n.type}:${n.name}:${n.parallelism ?? '-'}[${inputs}]`;
       })
       .join(' ');

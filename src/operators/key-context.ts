@@ -1,12 +1,13 @@
 // The keyed side of an operator after keyBy: extracts each record's key, finds its key group,
 // and points the operator's keyed state backend at it before the operator touches state.
 
-import { keyGroupOf, type Key } from '../graph/key-groups.js';
+import { keyGroupFor, keyGroupOf, type Key } from '../graph/key-groups.js';
 import { HeapKeyedStateBackend } from '../state/keyed-state-backend.js';
 import { StreamError } from '../errors.js';
+import type { TimerKeyContext } from '../state/timer-service.js';
 import type { OperatorContext } from './operator.js';
 
-export class KeyContext {
+export class KeyContext implements TimerKeyContext {
   readonly backend: HeapKeyedStateBackend;
   private readonly keySelector: (value: unknown) => Key;
   private readonly maxParallelism: number;
@@ -22,7 +23,7 @@ export class KeyContext {
     this.backend = new HeapKeyedStateBackend({
       maxParallelism: ctx.maxParallelism,
       keyGroupRange: ctx.keyGroupRange,
-      clock: () => ctx.currentProcessingTime(),
+      clock: () => ctx.processingTime.now(),
     });
   }
 
@@ -30,5 +31,14 @@ export class KeyContext {
   setCurrentKeyOf(value: unknown): void {
     const key = this.keySelector(value);
     this.backend.setCurrentKey(key, keyGroupOf(key, this.maxParallelism, this.where));
+  }
+
+  /** Makes `key` (a valid key, e.g. a timer's) the current key. */
+  setCurrentKey(key: Key): void {
+    this.backend.setCurrentKey(key, keyGroupFor(key, this.maxParallelism));
+  }
+
+  currentKey(): Key {
+    return this.backend.getCurrentKey();
   }
 }

@@ -13,8 +13,29 @@ export const NO_TIMESTAMP = Number.NaN;
 export interface Output<T> {
   /** Emits one record; `timestamp` is epoch ms or `NO_TIMESTAMP`. */
   collect(value: T, timestamp: number): void;
+  /** Emits one record to the side output named `tagId` (read with `getSideOutput(tag)`). */
+  collectSide(tagId: string, value: unknown, timestamp: number): void;
   /** Forwards a watermark downstream (after everything it triggered was collected). */
   emitWatermark(watermark: number): void;
+  /** Tells consumers this stream went idle (holds no watermark back) or active again. */
+  emitWatermarkStatus(idle: boolean): void;
+}
+
+/**
+ * Processing time as the actor sees it: the clock, and callbacks at a time. Callbacks run on the
+ * actor's loop between records (never concurrently with the operator), as soon as the clock
+ * reaches their time; a test harness drives the clock by hand.
+ */
+export interface ProcessingTimeService {
+  now(): number;
+  /** Calls `callback(time)` once processing time reaches `time`; returns a function that cancels it. */
+  schedule(time: number, callback: (time: number) => void): () => void;
+}
+
+/** Counters an operator reports with the job's metrics. */
+export interface OperatorCounters {
+  /** Records an event-time operator dropped because they came after the watermark passed them. */
+  lateRecordsDropped: number;
 }
 
 /** What the runtime tells an operator about where it runs. */
@@ -26,10 +47,16 @@ export interface OperatorContext {
   readonly maxParallelism: number;
   /** Key selector of the keyed input, for operators after `keyBy`. */
   readonly keySelector: ((value: unknown) => Key) | undefined;
+  /** Key selector of the second input of a keyed two-input operator. */
+  readonly keySelector2: ((value: unknown) => Key) | undefined;
   /** First and last (inclusive) key group this subtask owns. */
   readonly keyGroupRange: { readonly start: number; readonly end: number };
-  /** Current processing time, epoch ms. */
-  currentProcessingTime(): number;
+  /** The actor's processing-time clock and callbacks. */
+  readonly processingTime: ProcessingTimeService;
+  /** Interval of periodic watermark emission (env.setAutoWatermarkInterval), ms. */
+  readonly autoWatermarkInterval: number;
+  /** Counters reported with the job's metrics. */
+  readonly metrics: OperatorCounters;
   /**
    * Hands a batch of encoded records to the main thread (`executeAndCollect`). Resolves when the
    * main thread took it, which is the collect sink's backpressure.
@@ -61,6 +88,15 @@ export interface OneInputOperator<In, Out> {
   /** The actor drained its input: write out anything buffered (a print sink's lines). */
   flushBuffers(): void;
   close(): void | Promise<void>;
+}
+
+/**
+ * An operator with two inputs (connect, joins). Like a one-input operator, but records arrive
+ * through `processElement1` / `processElement2`; its watermark is the minimum of both inputs'.
+ */
+export interface TwoInputOperator<In1, In2, Out> extends Omit<OneInputOperator<In1, Out>, 'processElement'> {
+  processElement1(value: In1, timestamp: number): void;
+  processElement2(value: In2, timestamp: number): void;
 }
 
 /** No-op defaults, so an operator writes only what it needs. */

@@ -1,34 +1,26 @@
-// process: runs a user ProcessFunction, with open/close and the record's context.
+// process: runs a user ProcessFunction, with open/close, the record's context and side outputs.
 
 import type { ProcessContext, ProcessFunction } from '../api/functions.js';
 import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
-import { TimestampedCollector } from './timestamped-collector.js';
+import { ProcessContextBase } from './process-context.js';
+import { runtimeContext } from './runtime-context.js';
 
-export class ProcessOperator<In, Out> extends AbstractOperator<In, Out> implements ProcessContext {
-  private collector!: TimestampedCollector<Out>;
+export class ProcessOperator<In, Out> extends AbstractOperator<In, Out> {
+  private context!: ProcessContextBase<Out> & ProcessContext;
 
   constructor(private readonly fn: ProcessFunction<In, Out>) {
     super();
   }
 
-  get timestamp(): number | undefined {
-    const ts = this.collector.timestamp;
-    return Number.isNaN(ts) ? undefined : ts;
-  }
-
   override async open(ctx: OperatorContext, output: Output<Out>): Promise<void> {
     super.open(ctx, output);
-    this.collector = new TimestampedCollector(output);
-    await this.fn.open?.({
-      indexOfThisSubtask: ctx.subtask,
-      numberOfParallelSubtasks: ctx.parallelism,
-      taskName: ctx.operatorName,
-    });
+    this.context = new ProcessContextBase(output);
+    await this.fn.open?.(runtimeContext(ctx, undefined));
   }
 
   processElement(value: In, timestamp: number): void {
-    this.collector.timestamp = timestamp;
-    this.fn.processElement(value, this, this.collector);
+    this.context.collector.timestamp = timestamp;
+    this.fn.processElement(value, this.context, this.context.collector);
   }
 
   override async close(): Promise<void> {

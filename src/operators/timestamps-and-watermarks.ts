@@ -1,0 +1,78 @@
+// assignTimestampsAndWatermarks / fromSource(source, strategy): gives each record its event
+// timestamp and runs the watermark generator on it, punctuated per record and periodically every
+// auto-watermark interval (Flink's TimestampsAndWatermarksOperator). Upstream watermarks are
+// ignored, except the end of input (+infinity).
+
+import { StreamError } from '../errors.js';
+import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../time/watermark-strategy.js';
+import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+
+export class TimestampsAndWatermarksOperator<T> extends AbstractOperator<T, T> implements WatermarkOutput {
+  private generator!: WatermarkGenerator<T>;
+  private current = Number.NEGATIVE_INFINITY;
+  private idle = false;
+  private cancelPeriodic: (() => void) | undefined;
+
+  constructor(private readonly strategy: WatermarkStrategy<T>) {
+    super();
+  }
+
+  override open(ctx: OperatorContext, output: Output<T>): void {
+    super.open(ctx, output);
+    this.generator = this.strategy.createGenerator(() => ctx.processingTime.now());
+    if (this.strategy.emitsWatermarks && ctx.autoWatermarkInterval > 0) this.schedulePeriodic(ctx.processingTime.now());
+  }
+
+  processElement(value: T, timestamp: number): void {
+    const assigner = this.strategy.timestampAssigner;
+    const eventTime = assigner === undefined ? timestamp : assigner(value, timestamp === timestamp ? timestamp : Number.NEGATIVE_INFINITY);
+    if (typeof eventTime !== 'number' || Number.isNaN(eventTime)) {
+      throw new StreamError(
+        'INVALID_ARGUMENT',
+        assigner === undefined
+          ? 'A record reached the watermark strategy without a timestamp. Add .withTimestampAssigner((event) => event.timeMs) to the WatermarkStrategy.'
+          : `The timestamp assigner returned ${String(eventTime)}; it must return epoch milliseconds as a number.`,
+      );
+    }
+    if (this.idle) this.markActive();
+    this.output.collect(value, eventTime);
+    this.generator.onEvent(value, eventTime, this);
+  }
+
+  override processWatermark(watermark: number): number | null {
+    if (watermark !== Number.POSITIVE_INFINITY) return null;
+    this.current = watermark;
+    return watermark;
+  }
+
+  override close(): void {
+    this.cancelPeriodic?.();
+  }
+
+  emitWatermark(timestamp: number): void {
+    if (timestamp <= this.current) return;
+    if (this.idle) this.markActive();
+    this.current = timestamp;
+    this.output.emitWatermark(timestamp);
+  }
+
+  markIdle(): void {
+    if (this.idle) return;
+    this.idle = true;
+    this.output.emitWatermarkStatus(true);
+  }
+
+  markActive(): void {
+    if (!this.idle) return;
+    this.idle = false;
+    this.output.emitWatermarkStatus(false);
+  }
+
+  private schedulePeriodic(from: number): void {
+    const next = from + this.ctx.autoWatermarkInterval;
+    this.cancelPeriodic = this.ctx.processingTime.schedule(next, (time) => {
+      this.generator.onPeriodicEmit(this);
+      this.schedulePeriodic(time);
+    });
+  }
+}
