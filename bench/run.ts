@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
-//TMP import { channelsBench } from './micro/channels.bench.js';
+import { channelsBench } from './micro/channels.bench.js';
 import { stateBench } from './micro/state.bench.js';
 import { writeSection } from './utils/results-file.js';
 
@@ -27,7 +27,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
   switch (suite) {
     case 'micro': {
       title = 'Micro benchmarks (tinybench)';
-      body = [await stateBench()].join('\n\n');
+      body = [await channelsBench(), await stateBench()].join('\n\n');
       break;
     }
     case 'efficiency': {
@@ -53,7 +53,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 await new Command()
   .name('bench')
   .argument('[suites...]', 'micro, efficiency, latency (default: all)')
-  .option('--count <n>', 'records per run (efficiency)', positive, 5_000_000)
+  .option('--count <n>', 'records per run (efficiency)', positive, 10_000_000)
   .option('--rounds <n>', 'rounds per variant', positive, 5)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
   .action(async (suites: string[], options: Options) => {

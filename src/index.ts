@@ -39,5 +39,5 @@ export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from './api
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './api/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './actors/job-master.js';
 export type { Key } from './graph/key-groups.js';
-export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord } from './testing/harness.js';
+export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent } from './testing/harness.js';
 export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './errors.js';

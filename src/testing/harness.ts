@@ -3,7 +3,7 @@
 // read what came out (main output, side outputs, watermarks). Flink's test harnesses, in one call.
 
 import { ActorProcessingTime } from '../actors/processing-time.js';
-import { buildOperatorChain, type OperatorChain } from '../actors/operator-chain.js';
+import { buildOperatorChain, OperatorFailure, type OperatorChain } from '../actors/operator-chain.js';
 import type { DataStream } from '../api/data-stream.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
 import type { OutputTag } from '../api/output-tag.js';
@@ -29,21 +29,26 @@ export interface HarnessOptions {
   sideOutputs?: OutputTag<unknown>[];
 }
 
-/** Collects what reaches it: records with timestamps, and watermarks. */
+/** One thing that came out of the main output, in order: a record or a watermark. */
+export type HarnessEvent<T> = { record: HarnessRecord<T> } | { watermark: number };
+
+/** Collects what reaches it: records with timestamps and, for the main output, watermarks. */
 class Capture extends AbstractOperator<unknown, never> {
   constructor(
     private readonly records: HarnessRecord<unknown>[],
-    private readonly watermarks: number[] | undefined,
+    private readonly timeline: HarnessEvent<unknown>[] | undefined,
   ) {
     super();
   }
 
   processElement(value: unknown, timestamp: number): void {
-    this.records.push({ value, timestamp: Number.isNaN(timestamp) ? undefined : timestamp });
+    const record = { value, timestamp: Number.isNaN(timestamp) ? undefined : timestamp };
+    this.records.push(record);
+    this.timeline?.push({ record });
   }
 
   override processWatermark(watermark: number): number | null {
-    this.watermarks?.push(watermark);
+    this.timeline?.push({ watermark });
     return watermark;
   }
 }
@@ -58,7 +63,7 @@ const HARNESS_INPUT: Source<unknown> = {
 
 export class OperatorHarness<In, Out> {
   private readonly records: HarnessRecord<Out>[] = [];
-  private readonly emittedWatermarks: number[] = [];
+  private readonly events: HarnessEvent<unknown>[] = [];
   private readonly sides = new Map<string, HarnessRecord<unknown>[]>();
   private readonly time: ActorProcessingTime;
   private clock: number;
@@ -76,7 +81,7 @@ export class OperatorHarness<In, Out> {
     const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
     const input = env.addSource(HARNESS_INPUT as Source<In>, 'Harness Input');
     const result = build(input);
-    result.addSink('harness-output', 'Harness Output', () => new Capture(this.records as HarnessRecord<unknown>[], this.emittedWatermarks));
+    result.addSink('harness-output', 'Harness Output', () => new Capture(this.records as HarnessRecord<unknown>[], this.events));
     for (const tag of this.options.sideOutputs ?? []) {
       const captured: HarnessRecord<unknown>[] = [];
       this.sides.set(tag.id, captured);
@@ -98,24 +103,24 @@ export class OperatorHarness<In, Out> {
     const vertex = { id: 0, headNodeId: 0, nodeIds: graph.nodes.map((n) => n.id), parallelism: 1, name: 'harness' };
     const job: JobGraph = { vertices: [vertex], edges, parallelism: graph.nodes.map(() => 1), vertexOf: graph.nodes.map(() => 0), maxParallelism };
     this.chain = buildOperatorChain(graph, job, vertex, new Map(), (nodeId) => this.context(graph.node(nodeId).name, graph.node(nodeId), maxParallelism));
-    await this.chain.open();
+    await unwrapAsync(() => this.chain.open());
     return this;
   }
 
   /** Feeds one record, with its event timestamp when it has one. */
   processElement(value: In, timestamp?: number): void {
-    this.chain.inputs[0]!.collect(value, timestamp ?? Number.NaN);
+    unwrap(() => this.chain.inputs[0]!.collect(value, timestamp ?? Number.NaN));
   }
 
   /** Feeds a watermark: everything it fires comes out before this returns. */
   processWatermark(watermark: number): void {
-    this.chain.emitWatermark(watermark);
+    unwrap(() => this.chain.emitWatermark(watermark));
   }
 
   /** Moves processing time to `ms` and fires every processing-time callback due by then. */
   setProcessingTime(ms: number): void {
     this.clock = ms;
-    this.time.fireDue();
+    unwrap(() => this.time.fireDue());
   }
 
   /** Records of the main output so far, in order. */
@@ -137,26 +142,31 @@ export class OperatorHarness<In, Out> {
 
   /** Watermarks that came out of the operators. */
   watermarks(): number[] {
-    return [...this.emittedWatermarks];
+    return this.events.flatMap((e) => ('watermark' in e ? [e.watermark] : []));
+  }
+
+  /** Records and watermarks of the main output, interleaved as they came out. */
+  timeline(): HarnessEvent<Out>[] {
+    return [...this.events] as HarnessEvent<Out>[];
   }
 
   /** Forgets the output so far (to assert on what comes next). */
   clearOutput(): void {
     this.records.length = 0;
-    this.emittedWatermarks.length = 0;
+    this.events.length = 0;
     for (const side of this.sides.values()) side.length = 0;
   }
 
   /** Ends the input: a watermark of +infinity, then every operator's endInput. */
   async endInput(): Promise<void> {
-    this.chain.emitWatermark(Number.POSITIVE_INFINITY);
-    await this.chain.endInput();
+    this.processWatermark(Number.POSITIVE_INFINITY);
+    await unwrapAsync(() => this.chain.endInput());
     await Promise.all(this.pending);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.pending);
-    await this.chain.close();
+    await unwrapAsync(() => this.chain.close());
   }
 
   private context(name: string, node: { keySelector: ((v: unknown) => unknown) | undefined; keySelector2?: ((v: unknown) => unknown) | undefined }, maxParallelism: number): OperatorContext {
@@ -174,6 +184,23 @@ export class OperatorHarness<In, Out> {
       sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
       waitFor: (work) => void this.pending.push(work),
     };
+  }
+}
+
+/** The harness throws the user's own error, not the runtime's tag of which operator raised it. */
+function unwrap<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw error instanceof OperatorFailure ? error.cause : error;
+  }
+}
+
+async function unwrapAsync<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof OperatorFailure ? error.cause : error;
   }
 }
 
