@@ -13,6 +13,13 @@ export {
   type TimerService,
   type RuntimeContext,
 } from './api/functions.js';
+export {
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  type ProcessJoinFunction,
+  type ProcessJoinContext,
+} from './api/co-functions.js';
+export { ConnectedStreams, IntervalJoin, IntervalJoined } from './api/connected-streams.js';
 export { OutputTag } from './api/output-tag.js';
 export { Time } from './api/time.js';
 export {

@@ -17,6 +17,7 @@ import { ProcessOperator } from '../operators/process.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import { ProcessFunction, type Collector, type KeyedProcessFunction } from './functions.js';
+import { ConnectedStreams, IntervalJoin } from './connected-streams.js';
 import { OutputTag } from './output-tag.js';
 import type { Sink } from './sink.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
@@ -91,13 +92,25 @@ export class DataStream<T> {
     return new DataStream<X>(this.env, [{ nodeId: node.id, partitioning: undefined, sideOutput: tag.id }], undefined);
   }
 
+  /**
+   * Connects two streams for a two-input operator (map/flatMap/process with one function per
+   * input). When both are keyed, the operator is keyed: state and timers shared by both inputs.
+   */
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+    this.assertSameJob(other, 'connect');
+    const key1 = this instanceof KeyedStream ? (this.keySelector as (value: T) => Key) : undefined;
+    const key2 = other instanceof KeyedStream ? (other.keySelector as (value: R) => Key) : undefined;
+    return new ConnectedStreams<T, R>(this.env, this.ends, other.ends, key1, key2);
+  }
+
+  /** @internal A stream reading the main output of `node`. */
+  static fromNode<R>(env: StreamExecutionEnvironment, node: StreamNode): DataStream<R> {
+    return new DataStream<R>(env, [{ nodeId: node.id, partitioning: undefined }], node);
+  }
+
   /** Merges streams of the same type; no order between them. */
   union(...others: DataStream<T>[]): DataStream<T> {
-    for (const other of others) {
-      if (!(other instanceof DataStream) || other.env !== this.env) {
-        throw new StreamError('INVALID_GRAPH', 'union() takes streams of the same environment (the same job).');
-      }
-    }
+    for (const other of others) this.assertSameJob(other, 'union');
     return new DataStream<T>(this.env, [...this.ends, ...others.flatMap((o) => o.ends)], undefined);
   }
 
@@ -194,6 +207,12 @@ export class DataStream<T> {
     };
   }
 
+  private assertSameJob(other: unknown, method: string): void {
+    if (!(other instanceof DataStream) || other.env !== this.env) {
+      throw new StreamError('INVALID_GRAPH', `${method}() takes a stream of the same environment (the same job).`);
+    }
+  }
+
   private partitioned(partitioning: { kind: PartitionKind; keySelector?: (value: unknown) => unknown }): StreamInput[] {
     this.env.graphForRuntime().assertOpen();
     return this.ends.map((end) => ({ nodeId: end.nodeId, partitioning }));
@@ -235,6 +254,15 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     if (fn instanceof ProcessFunction) return super.process(fn);
     const keyed = fn as KeyedProcessFunction<K, T, R>;
     return this.keyed('keyed-process', 'Keyed Process', () => new KeyedProcessOperator(cloneFunction(keyed)));
+  }
+
+  /**
+   * Joins this keyed stream with another keyed stream on the key and on time: each record of this
+   * stream meets the other's records whose timestamps lie in an interval around its own.
+   */
+  intervalJoin<R>(other: KeyedStream<R, K>): IntervalJoin<T, R> {
+    if (!(other instanceof KeyedStream)) throw new StreamError('INVALID_GRAPH', 'intervalJoin needs a keyed stream on both sides: a.keyBy(k1).intervalJoin(b.keyBy(k2)).');
+    return new IntervalJoin(this.connect(other));
   }
 
   /** Rolling reduce: emits the running result for the record's key after every record. */

@@ -27,9 +27,9 @@ export class KeyContext implements TimerKeyContext {
     });
   }
 
-  /** Makes `value`'s key the current key of the state backend. */
-  setCurrentKeyOf(value: unknown): void {
-    const key = this.keySelector(value);
+  /** Makes `value`'s key the current key of the state backend (`selector`: the second input's, for two-input operators). */
+  setCurrentKeyOf(value: unknown, selector: (value: unknown) => Key = this.keySelector): void {
+    const key = selector(value);
     this.backend.setCurrentKey(key, keyGroupOf(key, this.maxParallelism, this.where));
   }
 

@@ -1,7 +1,7 @@
 // KeyedStream.process: runs a KeyedProcessFunction with keyed state, event- and processing-time
 // timers (fired in timestamp order with their key current) and side outputs.
 
-import type { KeyedProcessFunction, OnTimerContext, TimerService } from '../api/functions.js';
+import type { Collector, KeyedProcessFunction, OnTimerContext, TimerService } from '../api/functions.js';
 import type { Key } from '../graph/key-groups.js';
 import { InternalTimerService } from '../state/timer-service.js';
 import { KeyContext } from './key-context.js';
@@ -12,7 +12,7 @@ import { runtimeContext } from './runtime-context.js';
 /** Timers of a keyed process function live in one namespace. */
 const TIMERS = '';
 
-class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<Out> implements OnTimerContext<K>, TimerService {
+export class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<Out> implements OnTimerContext<K>, TimerService {
   timeDomain: 'event-time' | 'processing-time' = 'event-time';
 
   constructor(
@@ -56,10 +56,47 @@ class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<Out> im
   }
 }
 
+/**
+ * What a keyed user function runs with: the key context and state backend, the timer service,
+ * and the context object handed to processElement and onTimer. Shared by the one- and two-input
+ * keyed process operators.
+ */
+export class KeyedFunctionHost<K extends Key, Out> {
+  readonly keys: KeyContext;
+  readonly context: KeyedProcessContext<K, Out>;
+  private readonly timers: InternalTimerService<string>;
+
+  constructor(
+    ctx: OperatorContext,
+    output: Output<Out>,
+    onTimer: ((timestamp: number, ctx: OnTimerContext<K>, out: Collector<Out>) => void) | undefined,
+  ) {
+    this.keys = new KeyContext(ctx);
+    const fire = (time: number, domain: 'event-time' | 'processing-time'): void => {
+      if (onTimer === undefined) return;
+      this.context.timeDomain = domain;
+      this.context.collector.timestamp = domain === 'event-time' ? time : Number.NaN;
+      onTimer(time, this.context, this.context.collector);
+    };
+    this.timers = new InternalTimerService<string>(this.keys, ctx.processingTime, {
+      onEventTime: (time) => fire(time, 'event-time'),
+      onProcessingTime: (time) => fire(time, 'processing-time'),
+    });
+    this.context = new KeyedProcessContext(output, this.keys, this.timers);
+  }
+
+  /** Sets the record's timestamp on the context; the caller made its key current. */
+  stamp(timestamp: number): void {
+    this.context.collector.timestamp = timestamp;
+  }
+
+  advanceWatermark(watermark: number): void {
+    this.timers.advanceWatermark(watermark);
+  }
+}
+
 export class KeyedProcessOperator<K extends Key, In, Out> extends AbstractOperator<In, Out> {
-  private keys!: KeyContext;
-  private timers!: InternalTimerService<string>;
-  private context!: KeyedProcessContext<K, Out>;
+  private host!: KeyedFunctionHost<K, Out>;
 
   constructor(private readonly fn: KeyedProcessFunction<K, In, Out>) {
     super();
@@ -67,34 +104,22 @@ export class KeyedProcessOperator<K extends Key, In, Out> extends AbstractOperat
 
   override async open(ctx: OperatorContext, output: Output<Out>): Promise<void> {
     super.open(ctx, output);
-    this.keys = new KeyContext(ctx);
-    this.timers = new InternalTimerService<string>(this.keys, ctx.processingTime, {
-      onEventTime: (time) => this.onTimer(time, 'event-time'),
-      onProcessingTime: (time) => this.onTimer(time, 'processing-time'),
-    });
-    this.context = new KeyedProcessContext(output, this.keys, this.timers);
-    await this.fn.open?.(runtimeContext(ctx, this.keys.backend));
+    this.host = new KeyedFunctionHost(ctx, output, this.fn.onTimer?.bind(this.fn));
+    await this.fn.open?.(runtimeContext(ctx, this.host.keys.backend));
   }
 
   processElement(value: In, timestamp: number): void {
-    this.keys.setCurrentKeyOf(value);
-    this.context.collector.timestamp = timestamp;
-    this.fn.processElement(value, this.context, this.context.collector);
+    this.host.keys.setCurrentKeyOf(value);
+    this.host.stamp(timestamp);
+    this.fn.processElement(value, this.host.context, this.host.context.collector);
   }
 
   override processWatermark(watermark: number): number | null {
-    this.timers.advanceWatermark(watermark);
+    this.host.advanceWatermark(watermark);
     return watermark;
   }
 
   override async close(): Promise<void> {
     await this.fn.close?.();
-  }
-
-  private onTimer(time: number, domain: 'event-time' | 'processing-time'): void {
-    if (this.fn.onTimer === undefined) return;
-    this.context.timeDomain = domain;
-    this.context.collector.timestamp = domain === 'event-time' ? time : Number.NaN;
-    this.fn.onTimer(time, this.context, this.context.collector);
   }
 }
