@@ -105,8 +105,8 @@ class ChainedOperator {
     twoInputs: boolean,
   ) {
     this.inputs = twoInputs
-      ? [this.input((op, v, ts) => (op as TwoInputOperator<unknown, unknown, unknown>).processElement1(v, ts)), this.input((op, v, ts) => (op as TwoInputOperator<unknown, unknown, unknown>).processElement2(v, ts))]
-      : [this.input((op, v, ts) => (op as OneInputOperator<unknown, unknown>).processElement(v, ts))];
+      ? [new TwoInputOperatorInput(this, 1), new TwoInputOperatorInput(this, 2)]
+      : [new OperatorInput(this, operator as OneInputOperator<unknown, unknown>)];
   }
 
   emitWatermark(watermark: number): void {
@@ -118,22 +118,61 @@ class ChainedOperator {
     }
     if (forward !== null) this.output.emitWatermark(forward);
   }
+}
 
-  private input(process: (op: AnyOperator, value: unknown, timestamp: number) => void): Downstream {
-    const op = this.operator;
-    return {
-      collect: (value, timestamp) => {
-        this.recordsIn++;
-        try {
-          process(op, value, timestamp);
-        } catch (error) {
-          throw tagged(this.nodeId, error);
-        }
-      },
-      emitWatermark: (watermark) => this.emitWatermark(watermark),
-      // Operators do not see watermark status; it passes through the chain.
-      emitWatermarkStatus: (idle) => this.output.emitWatermarkStatus(idle),
-    };
+/** The input of a one-input operator: a direct call, the per-record hot path. */
+class OperatorInput implements Downstream {
+  constructor(
+    private readonly owner: ChainedOperator,
+    private readonly operator: OneInputOperator<unknown, unknown>,
+  ) {}
+
+  collect(value: unknown, timestamp: number): void {
+    this.owner.recordsIn++;
+    try {
+      this.operator.processElement(value, timestamp);
+    } catch (error) {
+      throw tagged(this.owner.nodeId, error);
+    }
+  }
+
+  emitWatermark(watermark: number): void {
+    this.owner.emitWatermark(watermark);
+  }
+
+  /** Operators do not see watermark status; it passes through the chain. */
+  emitWatermarkStatus(idle: boolean): void {
+    this.owner.output.emitWatermarkStatus(idle);
+  }
+}
+
+/** Input 1 or 2 of a two-input operator. */
+class TwoInputOperatorInput implements Downstream {
+  private readonly operator: TwoInputOperator<unknown, unknown, unknown>;
+
+  constructor(
+    private readonly owner: ChainedOperator,
+    private readonly input: 1 | 2,
+  ) {
+    this.operator = owner.operator as TwoInputOperator<unknown, unknown, unknown>;
+  }
+
+  collect(value: unknown, timestamp: number): void {
+    this.owner.recordsIn++;
+    try {
+      if (this.input === 1) this.operator.processElement1(value, timestamp);
+      else this.operator.processElement2(value, timestamp);
+    } catch (error) {
+      throw tagged(this.owner.nodeId, error);
+    }
+  }
+
+  emitWatermark(watermark: number): void {
+    this.owner.emitWatermark(watermark);
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    this.owner.output.emitWatermarkStatus(idle);
   }
 }
 
