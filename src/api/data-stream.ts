@@ -23,6 +23,12 @@ import type { Sink } from './sink.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks.js';
 import { requireFunction, requirePositiveInteger } from './validate.js';
+import { GlobalWindows } from '../operators/windows/assigners/global.js';
+import type { GlobalWindow, Window } from '../operators/windows/time-window.js';
+import { CountTrigger } from '../operators/windows/triggers/count-trigger.js';
+import { PurgingTrigger } from '../operators/windows/triggers/purging-trigger.js';
+import type { WindowAssigner } from '../operators/windows/window-assigner.js';
+import { AllWindowedStream, WindowedStream, type WindowNodeFactory } from './windowed-stream.js';
 
 export class DataStream<T> {
   /** @internal Streams are made by the environment and by transformations. */
@@ -101,6 +107,32 @@ export class DataStream<T> {
     const key1 = this instanceof KeyedStream ? (this.keySelector as (value: T) => Key) : undefined;
     const key2 = other instanceof KeyedStream ? (other.keySelector as (value: R) => Key) : undefined;
     return new ConnectedStreams<T, R>(this.env, this.ends, other.ends, key1, key2);
+  }
+
+  /**
+   * Cuts the whole stream into windows, evaluated by one subtask (parallelism 1), as Flink's
+   * windowAll. Prefer `keyBy(...).window(...)`, which runs in parallel, when records have a key.
+   */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    checkAssigner(assigner, 'windowAll');
+    const constantKey = (): number => 0;
+    const all = this.keyBy(constantKey);
+    return new AllWindowedStream<T, W>(assigner, (type, name, needsEventTime, create) =>
+      all.windowOperator(type, name, needsEventTime, create, constantKey).setParallelism(1),
+    );
+  }
+
+  /** @internal Adds a window operator node reading this stream, keyed by `keySelector`. */
+  protected windowOperator<R>(
+    type: string,
+    name: string,
+    needsEventTime: boolean,
+    create: () => OneInputOperator<T, R>,
+    keySelector: (value: never) => Key,
+  ): DataStream<R> {
+    const base = this.nodeBase(type, name, keySelector as (value: unknown) => unknown);
+    const node = this.env.addNode({ ...base, needsEventTime, createOperator: create as () => OneInputOperator<unknown, unknown> });
+    return new DataStream<R>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
   }
 
   /** @internal A stream reading the main output of `node`. */
@@ -265,6 +297,27 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     return new IntervalJoin(this.connect(other));
   }
 
+  /** Cuts each key's records into windows: tumbling, sliding, session or global (API.md, Windows). */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    checkAssigner(assigner, 'window');
+    return new WindowedStream<T, K, W>(assigner, this.windowNodes());
+  }
+
+  /**
+   * Count windows per key: `countWindow(n)` emits every n records and starts over;
+   * `countWindow(n, slide)` emits every `slide` records over the last n.
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    requirePositiveInteger(size, 'countWindow');
+    if (slide === undefined) return new WindowedStream<T, K, GlobalWindow>(GlobalWindows.create(), this.windowNodes(), undefined, PurgingTrigger.of(CountTrigger.of(size)));
+    requirePositiveInteger(slide, 'countWindow(size, slide): slide');
+    return new WindowedStream<T, K, GlobalWindow>(GlobalWindows.create(), this.windowNodes(), size, CountTrigger.of(slide));
+  }
+
+  private windowNodes(): WindowNodeFactory<T> {
+    return (type, name, needsEventTime, create) => this.windowOperator(type, name, needsEventTime, create, this.keySelector);
+  }
+
   /** Rolling reduce: emits the running result for the record's key after every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
     requireFunction(fn, 'reduce');
@@ -299,5 +352,11 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     return this.keyed('keyed-aggregation', 'Keyed Aggregation', () =>
       new KeyedReduceOperator(reduce, (first: T) => checkAggregationInput(aggregation, field, first)),
     );
+  }
+}
+
+function checkAssigner(assigner: unknown, method: string): void {
+  if (typeof (assigner as WindowAssigner<unknown, Window> | null)?.assignWindows !== 'function') {
+    throw new TypeError(`${method}(assigner) expects a WindowAssigner, e.g. TumblingEventTimeWindows.of(Time.seconds(5)).`);
   }
 }

@@ -1,0 +1,99 @@
+// Session windows (Flink's EventTimeSessionWindows / ProcessingTimeSessionWindows and their
+// dynamic-gap forms): each element opens [t, t + gap); windows that overlap or touch merge.
+
+import { EventTimeTrigger } from '../triggers/event-time-trigger.js';
+import { ProcessingTimeTrigger } from '../triggers/processing-time-trigger.js';
+import type { Trigger } from '../triggers/trigger.js';
+import { TimeWindow, timeWindowNamespaces, type WindowNamespaces } from '../time-window.js';
+import {
+  mergeTimeWindows,
+  requirePositiveMillis,
+  requireTimestamp,
+  type MergingWindowAssigner,
+  type WindowAssignerContext,
+} from '../window-assigner.js';
+
+/** The gap of an element's session, in ms (Flink's `SessionWindowTimeGapExtractor`). */
+export type SessionGapExtractor<T> = (element: T) => number;
+
+/** What both session assigners share: a fixed or per-element gap, and merging. */
+abstract class SessionWindows<T> implements MergingWindowAssigner<T> {
+  abstract readonly isEventTime: boolean;
+  readonly isMerging = true;
+  readonly namespaces: WindowNamespaces<TimeWindow> = timeWindowNamespaces;
+
+  protected constructor(
+    /** The fixed gap in ms, or the function that gives each element's. */
+    readonly gap: number | SessionGapExtractor<T>,
+  ) {}
+
+  abstract assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[];
+  abstract defaultTrigger(): Trigger<T, TimeWindow>;
+
+  protected sessionOf(element: T, time: number): readonly TimeWindow[] {
+    const gap = this.gap;
+    if (typeof gap === 'number') return [new TimeWindow(time, time + gap)];
+    const dynamic = gap(element);
+    if (!(typeof dynamic === 'number' && dynamic > 0 && Number.isFinite(dynamic))) {
+      throw new RangeError(`${String(this)}: the session gap function must return a number of milliseconds greater than 0, got ${String(dynamic)}.`);
+    }
+    return [new TimeWindow(time, time + dynamic)];
+  }
+
+  mergeWindows(windows: readonly TimeWindow[], merge: (group: TimeWindow[], result: TimeWindow) => void): void {
+    mergeTimeWindows(windows, merge);
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(${typeof this.gap === 'number' ? this.gap : 'dynamic gap'})`;
+  }
+}
+
+function requireGapFunction<T>(fn: SessionGapExtractor<T>, where: string): SessionGapExtractor<T> {
+  if (typeof fn !== 'function') throw new TypeError(`${where} expects a function (element) => gap in ms.`);
+  return fn;
+}
+
+/** Event-time sessions: a session ends after `gap` ms without elements. */
+export class EventTimeSessionWindows<T = unknown> extends SessionWindows<T> {
+  readonly isEventTime = true;
+
+  static withGap(gap: number): EventTimeSessionWindows {
+    return new EventTimeSessionWindows(requirePositiveMillis(gap, 'the gap', 'EventTimeSessionWindows.withGap(gap)'));
+  }
+
+  /** Sessions whose gap each element decides (`(element) => ms`, greater than 0). */
+  static withDynamicGap<T>(gap: SessionGapExtractor<T>): EventTimeSessionWindows<T> {
+    return new EventTimeSessionWindows(requireGapFunction(gap, 'EventTimeSessionWindows.withDynamicGap'));
+  }
+
+  assignWindows(element: T, timestamp: number): readonly TimeWindow[] {
+    requireTimestamp(timestamp, 'EventTimeSessionWindows');
+    return this.sessionOf(element, timestamp);
+  }
+
+  defaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+}
+
+/** Processing-time sessions: a session ends after `gap` ms (by the operator's clock) without elements. */
+export class ProcessingTimeSessionWindows<T = unknown> extends SessionWindows<T> {
+  readonly isEventTime = false;
+
+  static withGap(gap: number): ProcessingTimeSessionWindows {
+    return new ProcessingTimeSessionWindows(requirePositiveMillis(gap, 'the gap', 'ProcessingTimeSessionWindows.withGap(gap)'));
+  }
+
+  static withDynamicGap<T>(gap: SessionGapExtractor<T>): ProcessingTimeSessionWindows<T> {
+    return new ProcessingTimeSessionWindows(requireGapFunction(gap, 'ProcessingTimeSessionWindows.withDynamicGap'));
+  }
+
+  assignWindows(element: T, _timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    return this.sessionOf(element, ctx.currentProcessingTime());
+  }
+
+  defaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create();
+  }
+}

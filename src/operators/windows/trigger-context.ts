@@ -1,0 +1,116 @@
+// The TriggerContext the window operator hands to triggers: one reusable object pointed at the
+// (key, window) being handled, whose timers and partitioned state use the window's namespace.
+
+import type {
+  AggregatingStateDescriptor,
+  HeapKeyedStateBackend,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  Namespace,
+  ReducingStateDescriptor,
+  State,
+  StateDescriptor,
+  ValueStateDescriptor,
+} from '../../state/keyed-state-backend.js';
+import type { InternalTimerService } from '../../state/timer-service.js';
+import type { OnMergeContext } from './triggers/trigger.js';
+
+const NO_NAMESPACES: readonly Namespace[] = Object.freeze([]);
+
+/** Acts for the state backend's current key and the window set by `at`. Not reentrant. */
+export class WindowTriggerContext implements OnMergeContext {
+  /** The namespace of the window being handled. */
+  namespace: Namespace = 0;
+  /** During `onMerge`: the namespaces of the windows being merged into `namespace`. */
+  mergedNamespaces: readonly Namespace[] = NO_NAMESPACES;
+
+  constructor(
+    private readonly backend: HeapKeyedStateBackend,
+    private readonly timers: InternalTimerService<Namespace>,
+  ) {}
+
+  /** Points the context at the window named `namespace`; returns it. */
+  at(namespace: Namespace): this {
+    this.namespace = namespace;
+    return this;
+  }
+
+  currentWatermark(): number {
+    return this.timers.currentWatermark();
+  }
+
+  currentProcessingTime(): number {
+    return this.timers.currentProcessingTime();
+  }
+
+  registerEventTimeTimer(time: number): void {
+    this.timers.registerEventTimeTimer(this.namespace, time);
+  }
+
+  deleteEventTimeTimer(time: number): void {
+    this.timers.deleteEventTimeTimer(this.namespace, time);
+  }
+
+  registerProcessingTimeTimer(time: number): void {
+    this.timers.registerProcessingTimeTimer(this.namespace, time);
+  }
+
+  deleteProcessingTimeTimer(time: number): void {
+    this.timers.deleteProcessingTimeTimer(this.namespace, time);
+  }
+
+  getPartitionedState<S extends State>(descriptor: StateDescriptor): S {
+    const state = this.stateOf(descriptor);
+    state.setCurrentNamespace(this.namespace);
+    return state as S;
+  }
+
+  mergePartitionedState<T>(descriptor: ReducingStateDescriptor<T> | ListStateDescriptor<T>): void {
+    if (this.mergedNamespaces.length === 0) return;
+    if (descriptor.kind === 'reducing') {
+      const state = this.backend.getReducingState(descriptor);
+      let merged: T | undefined;
+      for (const namespace of this.mergedNamespaces) {
+        state.setCurrentNamespace(namespace);
+        const value = state.get();
+        if (value === undefined) continue;
+        state.clear();
+        merged = merged === undefined ? value : descriptor.reduceFn(merged, value);
+      }
+      state.setCurrentNamespace(this.namespace);
+      if (merged !== undefined) state.add(merged);
+      return;
+    }
+    if (descriptor.kind === 'list') {
+      const state = this.backend.getListState(descriptor);
+      const merged: T[] = [];
+      for (const namespace of this.mergedNamespaces) {
+        state.setCurrentNamespace(namespace);
+        merged.push(...state.get());
+        state.clear();
+      }
+      state.setCurrentNamespace(this.namespace);
+      state.addAll(merged);
+      return;
+    }
+    throw new TypeError(
+      `mergePartitionedState merges reducing and list state; "${(descriptor as StateDescriptor).name}" is ${(descriptor as StateDescriptor).kind} state.`,
+    );
+  }
+
+  private stateOf(descriptor: StateDescriptor): State {
+    const backend = this.backend;
+    switch (descriptor.kind) {
+      case 'value':
+        return backend.getState(descriptor as ValueStateDescriptor<unknown>);
+      case 'list':
+        return backend.getListState(descriptor as ListStateDescriptor<unknown>);
+      case 'map':
+        return backend.getMapState(descriptor as MapStateDescriptor<unknown, unknown>);
+      case 'reducing':
+        return backend.getReducingState(descriptor as ReducingStateDescriptor<unknown>);
+      case 'aggregating':
+        return backend.getAggregatingState(descriptor as AggregatingStateDescriptor<unknown, unknown, unknown>);
+    }
+  }
+}
