@@ -11,7 +11,7 @@ export interface WorkerPool {
 
 export function createWorkerPool(threads: number): WorkerPool {
   const piscina = new Piscina({
-    filename: new URL('./worker-entry.js', import.meta.url).href,
+    filename: new URL('./worker-bootstrap.cjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // One task per thread: each task is a thread's whole group of actors.
