@@ -21,6 +21,25 @@ export {
 } from './api/co-functions.js';
 export { ConnectedStreams, IntervalJoin, IntervalJoined } from './api/connected-streams.js';
 export { OutputTag } from './api/output-tag.js';
+export {
+  WindowedStream,
+  AllWindowedStream,
+  type WindowReduceOptions,
+  type ProcessAllWindowFunction,
+} from './api/windowed-stream.js';
+export { JoinedStreams, WindowJoinSpec } from './api/joined-streams.js';
+export { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './operators/windows/assigners/tumbling.js';
+export { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './operators/windows/assigners/sliding.js';
+export { EventTimeSessionWindows, ProcessingTimeSessionWindows, type SessionGapExtractor } from './operators/windows/assigners/session.js';
+export { GlobalWindows } from './operators/windows/assigners/global.js';
+export { TimeWindow, GlobalWindow, type Window } from './operators/windows/time-window.js';
+export type { WindowAssigner, WindowAssignerContext } from './operators/windows/window-assigner.js';
+export { CountTrigger } from './operators/windows/triggers/count-trigger.js';
+export { EventTimeTrigger } from './operators/windows/triggers/event-time-trigger.js';
+export { ProcessingTimeTrigger } from './operators/windows/triggers/processing-time-trigger.js';
+export { PurgingTrigger } from './operators/windows/triggers/purging-trigger.js';
+export type { Trigger, TriggerContext, OnMergeContext, TriggerResult } from './operators/windows/triggers/trigger.js';
+export type { ProcessWindowFunction, ProcessWindowContext } from './operators/windows/window-functions.js';
 export { Time } from './api/time.js';
 export {
   WatermarkStrategy,

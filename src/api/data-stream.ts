@@ -18,6 +18,7 @@ import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import { ProcessFunction, type Collector, type KeyedProcessFunction } from './functions.js';
 import { ConnectedStreams, IntervalJoin } from './connected-streams.js';
+import { JoinedStreams } from './joined-streams.js';
 import { OutputTag } from './output-tag.js';
 import type { Sink } from './sink.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
@@ -133,6 +134,12 @@ export class DataStream<T> {
     const base = this.nodeBase(type, name, keySelector as (value: unknown) => unknown);
     const node = this.env.addNode({ ...base, needsEventTime, createOperator: create as () => OneInputOperator<unknown, unknown> });
     return new DataStream<R>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
+  }
+
+  /** Joins this stream with another on a key within windows: join(b).where(k1).equalTo(k2).window(w).apply(fn). */
+  join<R>(other: DataStream<R>): JoinedStreams<T, R> {
+    this.assertSameJob(other, 'join');
+    return new JoinedStreams(this, other);
   }
 
   /** @internal A stream reading the main output of `node`. */
