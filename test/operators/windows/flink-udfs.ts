@@ -1,10 +1,11 @@
 // The functions of Flink's WindowOperatorTest, for porting its cases with their exact inputs and
 // outputs: records are (key, value) pairs, results are compared sorted as Flink's harness does.
 
+import assert from 'node:assert/strict';
 import type { Collector } from '../../../src/api/functions.js';
 import type { HarnessRecord } from '../../../src/testing/harness.js';
 import type { ProcessWindowContext } from '../../../src/operators/windows/window-functions.js';
-import type { TimeWindow } from '../../../src/operators/windows/time-window.js';
+import type { TimeWindow, Window } from '../../../src/operators/windows/time-window.js';
 
 /** Flink's Tuple2<String, Integer>. */
 export type Pair = [key: string, value: number];
@@ -17,7 +18,7 @@ export const keyOf = (pair: Pair): string => pair[0];
 export const sumReducer = (a: Pair, b: Pair): Pair => [b[0], a[1] + b[1]];
 
 /** Flink's RichSumReducer as a process function: (key, sum of the window's values). */
-export function sumProcess(key: string, _ctx: ProcessWindowContext<unknown & TimeWindow>, elements: Iterable<Pair>, out: Collector<Pair>): void {
+export function sumProcess(key: string, _ctx: ProcessWindowContext<Window>, elements: Iterable<Pair>, out: Collector<Pair>): void {
   let sum = 0;
   for (const [, value] of elements) sum += value;
   out.collect([key, sum]);
@@ -55,4 +56,23 @@ export function sorted<T extends unknown[]>(records: readonly HarnessRecord<T>[]
     }
     return 0;
   });
+}
+
+/** What the stepwise assertions need of a harness. */
+interface Steppable<R> {
+  clearOutput(): void;
+  processWatermark(watermark: number): void;
+  output(): HarnessRecord<R>[];
+  watermarks(): number[];
+}
+
+/**
+ * Feeds `watermark` and checks that exactly `expected` came out (compared sorted, as Flink's
+ * `assertOutputEqualsSorted`), before the watermark itself.
+ */
+export function watermarkEmits<R extends unknown[]>(h: Steppable<R>, watermark: number, expected: HarnessRecord<R>[]): void {
+  h.clearOutput();
+  h.processWatermark(watermark);
+  assert.deepEqual(sorted(h.output()), sorted(expected), `output at watermark ${watermark}`);
+  assert.deepEqual(h.watermarks(), [watermark]);
 }
