@@ -121,3 +121,27 @@ describe('graph validation', () => {
     assert.throws(() => buildJobGraph(env(1).graphForRuntime(), 1, 128), /no operators/);
   });
 });
+
+describe('event-time checks', () => {
+  const sum = (a: number, b: number) => a + b;
+
+  it('refuses an event-time window on a stream without timestamps, saying how to fix it', async () => {
+    const { TumblingEventTimeWindows } = await import('../../src/index.js');
+    const e = env(2);
+    e.fromSequence(1, 10).keyBy((x) => x % 2).window(TumblingEventTimeWindows.of(1000)).reduce(sum).print();
+    assert.throws(() => buildJobGraph(e.graphForRuntime(), 2, 128), /uses event time, but its input has no timestamps and watermarks.*assignTimestampsAndWatermarks/s);
+  });
+
+  it('refuses it after noWatermarks(), and accepts it after a watermark strategy or with processing time', async () => {
+    const { TumblingEventTimeWindows, TumblingProcessingTimeWindows, WatermarkStrategy } = await import('../../src/index.js');
+    const none = env(1);
+    none.fromSequence(1, 10).assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks<number>().withTimestampAssigner((x) => x)).keyBy((x) => x).window(TumblingEventTimeWindows.of(5)).reduce(sum).print();
+    assert.throws(() => buildJobGraph(none.graphForRuntime(), 1, 128), /uses event time/);
+    const timed = env(1);
+    timed.fromSequence(1, 10).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x)).keyBy((x) => x).window(TumblingEventTimeWindows.of(5)).reduce(sum).print();
+    assert.doesNotThrow(() => buildJobGraph(timed.graphForRuntime(), 1, 128));
+    const processing = env(1);
+    processing.fromSequence(1, 10).keyBy((x) => x).window(TumblingProcessingTimeWindows.of(5)).reduce(sum).print();
+    assert.doesNotThrow(() => buildJobGraph(processing.graphForRuntime(), 1, 128));
+  });
+});
