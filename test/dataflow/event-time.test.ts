@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHarness } from '../../src/index.js';
 import { pipeline, readings, type EventTimeCase, type Reading } from '../fixtures/event-time.js';
-import { collectFixture, PARALLELISMS } from '../harness/run-fixture.js';
+import { collectFixture, PARALLELISMS, runFixture } from '../harness/run-fixture.js';
 
 const COUNT = 600;
 const KEYS = 5;
@@ -42,6 +42,29 @@ describe('event time: the single-threaded reference', () => {
       }
     }
     assert.deepEqual([...joined].sort(), expected.sort());
+  });
+});
+
+/** Late records of the tumbling case (window [k*20, k*20+20), lateness 10) by replaying the watermarks. */
+function lateCount(rs: Reading[]): number {
+  let watermark = Number.NEGATIVE_INFINITY;
+  let late = 0;
+  for (const r of rs) {
+    if (Math.floor(r.ts / 20) * 20 + 19 + 10 <= watermark) late++;
+    if (r.wm !== undefined) watermark = Math.max(watermark, r.wm);
+  }
+  return late;
+}
+
+describe('late records', () => {
+  it('are counted in the job metrics when dropped (no side output), at parallelism 2', async () => {
+    const expected = lateCount(readings(COUNT, KEYS));
+    assert.ok(expected > 10);
+    const result = await runFixture('event-time', 2, { case: 'tumbling-drop', count: COUNT, keys: KEYS });
+    const dropped = result.metrics.filter((m) => m.name === 'Dropping Window').reduce((n, m) => n + m.lateRecordsDropped, 0);
+    assert.equal(dropped, expected);
+    const sideOutput = (await singleThreaded('tumbling-lateness')).filter((s) => s.startsWith('late ')).length;
+    assert.equal(sideOutput, expected, 'the same records go to the side output when it is set');
   });
 });
 
