@@ -140,7 +140,7 @@ export class PaneWindowOperator<IN, ACC, OUT, K extends Key> extends WindowOpera
         continue;
       }
       const merged = contents.aggregate.merge(result === undefined ? contents.aggregate.createAccumulator() : result, partial);
-      if (merged === partial) throw this.sharedAccumulator();
+      if (merged === partial && typeof partial === 'object' && partial !== null) throw this.sharedAccumulator();
       result = merged;
     }
     if (result !== undefined) this.emit(new TimeWindow(start, start + this.size), result);
