@@ -24,7 +24,7 @@ test('countWindow(n): fires and purges every n elements of a key, at timestamp +
 });
 
 test('countWindow(n, slide): every slide elements, over the last n (reduce, aggregate, process)', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each build has its own output type
+  // Each build has its own output type.
   const builds: [string, (s: DataStream<Pair>) => DataStream<any>][] = [
     ['reduce', (s) => s.keyBy(keyOf).countWindow(3, 2).reduce(sumReducer)],
     ['aggregate', (s) => s.keyBy(keyOf).countWindow(3, 2).aggregate({ createAccumulator: () => 0, add: ([, v], a) => a + v, getResult: (a) => a, merge: (a, b) => a + b })],
