@@ -1,0 +1,82 @@
+// How bench:compare starts each engine for one run, and reads the JSON report line it prints
+// (bench/nexmark/SPEC.md, "What each run reports").
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export type Engine = 'eddy' | 'flink';
+
+/** One run's report, as both engines print it. */
+export interface RunReport {
+  engine: Engine;
+  query: string;
+  events: number;
+  parallelism: number;
+  seconds: number;
+  eventsPerSecond: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+  outputLines: number;
+  p50us?: number;
+  p99us?: number;
+  p999us?: number;
+  maxUs?: number;
+}
+
+export interface RunOptions {
+  query: string;
+  events: number;
+  parallelism: number;
+  rate?: number;
+  output?: string;
+  /** Latency mode: a rate-limited source, percentiles in the report. */
+  latency?: { eventsPerSecond: number; seconds: number; bufferTimeoutMs?: number };
+}
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FLINK_DIR = `${ROOT}bench/reference/flink`;
+/** The Flink reference's runnable jar with its dependencies (built by build.sh). */
+export const FLINK_JAR = `${FLINK_DIR}/target/eddy-flink-reference.jar`;
+
+function flags(options: RunOptions): string[] {
+  const args = ['--query', options.query, '--events', String(options.events), '--parallelism', String(options.parallelism)];
+  if (options.rate !== undefined) args.push('--rate', String(options.rate));
+  if (options.output !== undefined) args.push('--output', options.output);
+  if (options.latency !== undefined) {
+    args.push('--latency', '--rate-limit', String(options.latency.eventsPerSecond), '--seconds', String(options.latency.seconds));
+    if (options.latency.bufferTimeoutMs !== undefined) args.push('--buffer-timeout', String(options.latency.bufferTimeoutMs));
+  }
+  return args;
+}
+
+/** The command line that runs one engine on one workload. */
+export function commandFor(engine: Engine, options: RunOptions): [string, string[]] {
+  if (engine === 'eddy') return [process.execPath, [`${ROOT}dist/bench/nexmark/run.js`, ...flags(options)]];
+  if (!existsSync(FLINK_JAR)) {
+    throw new Error(`The Flink reference is not built (${FLINK_JAR} is missing): run bench/reference/flink/build.sh.`);
+  }
+  return ['java', ['-Xms1g', '-Xmx4g', '-cp', FLINK_JAR, 'eddy.reference.Run', ...flags(options)]];
+}
+
+/** Runs one engine once and returns its report (the last JSON line of its standard output). */
+export function runOnce(engine: Engine, options: RunOptions, timeoutMs = 600_000): Promise<RunReport> {
+  const [command, args] = commandFor(engine, options);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`${engine} ${options.query} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
+        return;
+      }
+      resolve(JSON.parse(line) as RunReport);
+    });
+  });
+}

@@ -1,0 +1,121 @@
+// `npm run bench:compare [-- --events N --parallelism P --rounds R]`: eddy against Apache Flink on
+// the same machine. For each workload (the seed job and Nexmark q0-q11) it first checks that both
+// engines compute the same output lines on a small input, then runs them alternately for R rounds
+// and prints one table (events/s, ratio, CPU-seconds, events/s per core, peak RSS); it writes the
+// table to bench/RESULTS.md and a chart of the ratios to bench/compare-ratios.svg.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatRate, median, spreadPercent } from '../utils/stats.js';
+import { machineLine, writeSection } from '../utils/results-file.js';
+import { ratioChart } from './chart.js';
+import { runOnce, type Engine, type RunReport } from './engines.js';
+
+const WORKLOADS = ['seed', 'q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'];
+const TARGET_RATIO = 1.5;
+const CHART = new URL('../../../bench/compare-ratios.svg', import.meta.url);
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+}
+
+interface Options {
+  events: number;
+  parallelism: number;
+  rounds: number;
+  checkEvents: number;
+  workloads: string[];
+  write: boolean;
+}
+
+/** Both engines write their sorted output lines for a small input; true when identical. */
+async function sameResults(query: string, options: Options): Promise<{ same: boolean; lines: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-compare-'));
+  try {
+    const files = { eddy: join(dir, 'eddy.txt'), flink: join(dir, 'flink.txt') };
+    for (const engine of ['eddy', 'flink'] as const) {
+      await runOnce(engine, { query, events: options.checkEvents, parallelism: options.parallelism, output: files[engine] });
+    }
+    const eddy = readFileSync(files.eddy, 'utf8');
+    return { same: eddy === readFileSync(files.flink, 'utf8'), lines: eddy.split('\n').filter(Boolean).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Row {
+  workload: string;
+  same: boolean;
+  checkLines: number;
+  runs: Record<Engine, RunReport[]>;
+}
+
+function summary(runs: RunReport[]) {
+  const rates = runs.map((r) => r.eventsPerSecond);
+  return {
+    rate: median(rates),
+    spread: spreadPercent(rates),
+    cpu: median(runs.map((r) => r.cpuSeconds)),
+    perCore: median(runs.map((r) => r.events / r.cpuSeconds)),
+    rss: Math.max(...runs.map((r) => r.peakRssBytes)),
+  };
+}
+
+function table(rows: readonly Row[], options: Options): string {
+  const lines = [
+    `${options.events.toLocaleString('en')} events per run (seed: readings), parallelism ${options.parallelism}, ${options.rounds} rounds, engines alternated; medians (± half the range). ` +
+      `"Same results": both engines' output lines on ${options.checkEvents.toLocaleString('en')} events, sorted and compared.`,
+    '',
+    '| workload | same results | eddy events/s | Flink events/s | eddy / Flink | eddy CPU-s | Flink CPU-s | eddy events/s per core | Flink events/s per core | eddy peak RSS | Flink peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    const e = summary(row.runs.eddy);
+    const f = summary(row.runs.flink);
+    lines.push(
+      `| ${row.workload} | ${row.same ? `yes (${row.checkLines} lines)` : '**no**'} | ${formatRate(e.rate)} ±${e.spread.toFixed(0)} % | ${formatRate(f.rate)} ±${f.spread.toFixed(0)} % | ` +
+        `**${(e.rate / f.rate).toFixed(2)}** | ${e.cpu.toFixed(2)} | ${f.cpu.toFixed(2)} | ${formatRate(e.perCore)} | ${formatRate(f.perCore)} | ` +
+        `${(e.rss / 2 ** 20).toFixed(0)} MiB | ${(f.rss / 2 ** 20).toFixed(0)} MiB |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function compare(options: Options): Promise<void> {
+  const rows: Row[] = [];
+  for (const workload of options.workloads) {
+    const check = await sameResults(workload, options);
+    console.error(`${workload}: ${check.same ? 'same results' : 'DIFFERENT results'} on ${options.checkEvents} events (${check.lines} lines)`);
+    const row: Row = { workload, same: check.same, checkLines: check.lines, runs: { eddy: [], flink: [] } };
+    for (let round = 0; round < options.rounds; round++) {
+      for (const engine of ['eddy', 'flink'] as const) {
+        const report = await runOnce(engine, { query: workload, events: options.events, parallelism: options.parallelism });
+        row.runs[engine].push(report);
+        console.error(`  round ${round + 1} ${engine}: ${formatRate(report.eventsPerSecond)} events/s`);
+      }
+    }
+    rows.push(row);
+  }
+  const body = table(rows, options);
+  console.log(`\n${body}\n\nMachine: ${machineLine()}`);
+  const bars = rows.map((r) => ({ label: r.workload, ratio: summary(r.runs.eddy).rate / summary(r.runs.flink).rate }));
+  writeFileSync(CHART, ratioChart(bars, `eddy / Apache Flink throughput, parallelism ${options.parallelism} (${machineLine()})`, TARGET_RATIO));
+  if (options.write) {
+    writeSection('compare', 'eddy against Apache Flink (seed job and Nexmark)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, `${body}\n\n![eddy / Flink ratios](compare-ratios.svg)`);
+  }
+}
+
+await new Command()
+  .name('bench:compare')
+  .option('--events <n>', 'events per run', positive, 2_000_000)
+  .option('--parallelism <n>', 'parallelism of both engines', positive, 2)
+  .option('--rounds <n>', 'runs per engine and workload', positive, 3)
+  .option('--check-events <n>', 'events for the same-results check', positive, 20_000)
+  .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11', (v: string) => v.split(','), WORKLOADS)
+  .option('--no-write', 'do not replace the section in bench/RESULTS.md')
+  .action(compare)
+  .parseAsync();
