@@ -1,5 +1,5 @@
-// The demo job: counts the words of the seed primer's text on every core (flatMap -> keyBy ->
-// rolling sum), then prints the ten most frequent words. Run: npm run demo.
+// Word count: counts the words of the seed primer's text on every core (flatMap -> keyBy ->
+// rolling sum), then prints the ten most frequent words. Run: node dist/examples/word-count.js
 
 import { StreamExecutionEnvironment } from 'eddy';
 
