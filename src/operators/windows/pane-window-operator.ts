@@ -70,10 +70,11 @@ export class PaneWindowOperator<IN, ACC, OUT, K extends Key> extends WindowOpera
     }
     const oldest = newest - (Math.ceil((newest - time + size) / slide) - 1) * slide;
     const panes = this.panes;
-    panes.setCurrentNamespace(getWindowStartWithOffset(time, this.offset, this.paneSize));
+    const pane = getWindowStartWithOffset(time, this.offset, this.paneSize);
+    panes.setCurrentNamespace(pane);
     const current = panes.value();
     panes.update(this.add(current, value));
-    if (current === undefined) this.registerTimers(newest, oldest);
+    if (current === undefined) this.registerTimers(newest, this.firstUnregistered(pane, oldest));
     if (this.isEventTime && oldest + size - 1 <= this.timers.currentWatermark()) this.fireLate(newest, oldest);
   }
 
@@ -86,8 +87,23 @@ export class PaneWindowOperator<IN, ACC, OUT, K extends Key> extends WindowOpera
   }
 
   /**
-   * A new pane: timers of the windows that contain it and still take elements (newest first) —
-   * at the window's end unless already passed, and at its cleanup time.
+   * The oldest window start that a new pane must register timers for. When the key's previous
+   * pane exists, the windows that contain both got their timers when it was created (or were
+   * late then, and still are): only the windows starting after it are new.
+   */
+  private firstUnregistered(pane: number, oldest: number): number {
+    const panes = this.panes;
+    panes.setCurrentNamespace(pane - this.paneSize);
+    if (panes.value() === undefined) return oldest;
+    const slide = this.slide;
+    // The first window start (on the slide grid) after the previous pane's start.
+    return oldest + Math.max(0, Math.floor((pane - this.paneSize - oldest) / slide) + 1) * slide;
+  }
+
+  /**
+   * A new pane: timers of the windows from `newest` back to `oldest` that still take elements
+   * (newest first, as Flink's trigger registers them) — at the window's end unless already
+   * passed, and at its cleanup time.
    */
   private registerTimers(newest: number, oldest: number): void {
     const timers = this.timers;
