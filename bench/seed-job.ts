@@ -35,17 +35,20 @@ async function measure(work: () => Promise<void> | void): Promise<Measurement> {
 /**
  * The baseline: the same readings through the same sliding windows in one loop. The readings come
  * in time order, so a window fires once a reading reaches its end; its result goes to a checksum.
+ * Returns how many windows fired and the sum of their results.
  */
-export function plainLoop(count: number, devices: number): number {
+export function plainLoop(count: number, devices: number): { windows: number; checksum: number } {
   const ids = deviceIds(devices);
   const windows = new Map<string, Map<number, Temperature>>(ids.map((id) => [id, new Map()]));
   let checksum = 0;
+  let fired = 0;
   let firedUpTo = Number.NEGATIVE_INFINITY;
   const fire = (watermark: number) => {
     for (const perDevice of windows.values()) {
       for (const [start, result] of perDevice) {
         if (start + SIZE - 1 > watermark) continue;
         checksum += result.temp;
+        fired++;
         perDevice.delete(start);
       }
     }
@@ -64,7 +67,7 @@ export function plainLoop(count: number, devices: number): number {
     }
   }
   fire(Number.POSITIVE_INFINITY);
-  return checksum;
+  return { windows: fired, checksum };
 }
 
 async function eddyRun(count: number, devices: number, parallelism: number): Promise<void> {

@@ -57,11 +57,14 @@ class GeneratedReadings implements Source<Temperature> {
   }
 }
 
-export default defineJob((env, args: { count: number; devices: number }) => {
-  env
+/** `collect`: return the window results (for the test against the plain loop) instead of discarding them. */
+export default defineJob((env, args: { count: number; devices: number; collect?: boolean }) => {
+  const results = env
     .fromSource(new GeneratedReadings(args.count, args.devices), WatermarkStrategy.forMonotonousTimestamps<Temperature>(), 'Sensor Readings')
     .keyBy((x) => x.device_id)
     .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
-    .reduce((v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2 }))
-    .sinkTo({ createWriter: () => ({ write() {} }) });
+    .reduce((v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2 }));
+  if (args.collect === true) return results;
+  results.sinkTo({ createWriter: () => ({ write() {} }) });
+  return undefined;
 });
