@@ -23,17 +23,17 @@ interface Temperature {
 /** A window's result for one device, from either computation; `end` is the window's (exclusive) end. */
 type WindowRow =
   | { kind: 'pairwise'; device_id: string; end: number; temp: number }
-  | { kind: 'average'; device_id: string; end: number; temp: number; readings: number };
+  | { kind: 'average'; device_id: string; end: number; temp: number; count: number };
 
 /**
  * The seed's reduce folds each window's readings pairwise, `(v1 + v2) / 2` in arrival order, so
  * the last reading weighs 1/2, the one before 1/4, and so on: 10, 20 and 30 give 22.5, not 20.
  * An average needs a sum and a count, kept per window and merged when windows share panes.
  */
-const averageTemperature: AggregateFunction<Temperature, { sum: number; count: number }, { temp: number; readings: number }> = {
+const averageTemperature: AggregateFunction<Temperature, { sum: number; count: number }, { temp: number; count: number }> = {
   createAccumulator: () => ({ sum: 0, count: 0 }),
   add: (reading, acc) => ({ sum: acc.sum + reading.temp, count: acc.count + 1 }),
-  getResult: (acc) => ({ temp: acc.sum / acc.count, readings: acc.count }),
+  getResult: (acc) => ({ temp: acc.sum / acc.count, count: acc.count }),
   merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
 };
 
@@ -66,7 +66,7 @@ const averages = readings
   .keyBy((x) => x.device_id)
   .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
   .aggregate(averageTemperature, (device, ctx, results, out: Collector<WindowRow>) => {
-    for (const { temp, readings } of results) out.collect({ kind: 'average', device_id: device, end: ctx.window.end, temp, readings });
+    for (const { temp, count } of results) out.collect({ kind: 'average', device_id: device, end: ctx.window.end, temp, count });
   });
 
 const rows = await pairwise.process(new PairwiseRow()).union(averages).executeAndCollect({ jobName: 'Sensor Sliding Window' });
@@ -80,7 +80,7 @@ for (const row of rows) {
 report.sort((a, b) => a.device_id.localeCompare(b.device_id) || a.end - b.end);
 console.log(`sensor-job at parallelism ${env.getParallelism()}: ${report.length} windows (10 s, every 5 s) over ${sensorReadings().length} readings`);
 console.log('device    window             seed reduce  average  readings');
-for (const { device_id, end, temp, readings: count } of report) {
+for (const { device_id, end, temp, count } of report) {
   const seed = seedTemp.get(`${device_id} ${end}`)!;
   console.log(`${device_id}  ${clock(end - 10_000)}-${clock(end)}  ${seed.toFixed(2).padStart(11)}  ${temp.toFixed(2).padStart(7)}  ${String(count).padStart(8)}`);
 }
