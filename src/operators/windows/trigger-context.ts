@@ -23,6 +23,12 @@ export class WindowTriggerContext implements OnMergeContext {
   namespace: Namespace = 0;
   /** During `onMerge`: the namespaces of the windows being merged into `namespace`. */
   mergedNamespaces: readonly Namespace[] = NO_NAMESPACES;
+  /**
+   * The event-time and processing-time timer the trigger set for this window since `at` (NaN if
+   * none, or deleted again): the operator's cleanup timer at the same time need not be set twice.
+   */
+  eventTimer = Number.NaN;
+  processingTimer = Number.NaN;
 
   constructor(
     private readonly backend: HeapKeyedStateBackend,
@@ -32,6 +38,8 @@ export class WindowTriggerContext implements OnMergeContext {
   /** Points the context at the window named `namespace`; returns it. */
   at(namespace: Namespace): this {
     this.namespace = namespace;
+    this.eventTimer = Number.NaN;
+    this.processingTimer = Number.NaN;
     return this;
   }
 
@@ -45,18 +53,22 @@ export class WindowTriggerContext implements OnMergeContext {
 
   registerEventTimeTimer(time: number): void {
     this.timers.registerEventTimeTimer(this.namespace, time);
+    this.eventTimer = time;
   }
 
   deleteEventTimeTimer(time: number): void {
     this.timers.deleteEventTimeTimer(this.namespace, time);
+    if (time === this.eventTimer) this.eventTimer = Number.NaN;
   }
 
   registerProcessingTimeTimer(time: number): void {
     this.timers.registerProcessingTimeTimer(this.namespace, time);
+    this.processingTimer = time;
   }
 
   deleteProcessingTimeTimer(time: number): void {
     this.timers.deleteProcessingTimeTimer(this.namespace, time);
+    if (time === this.processingTimer) this.processingTimer = Number.NaN;
   }
 
   getPartitionedState<S extends State>(descriptor: StateDescriptor): S {

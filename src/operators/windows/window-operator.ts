@@ -102,7 +102,7 @@ export class WindowOperator<IN, ACC, OUT, K extends Key, W extends Window> exten
       this.emit(window, contents);
     }
     if (isPurge(result)) this.contents.clear();
-    this.registerCleanupTimer(window, namespace);
+    this.registerCleanupTimer(window);
   }
 
   /** Sessions merged: the trigger moves to the merged window, the merged windows' state folds in. */
@@ -167,13 +167,20 @@ export class WindowOperator<IN, ACC, OUT, K extends Key, W extends Window> exten
     sessions?.persist();
   }
 
-  private registerCleanupTimer(window: W, namespace: Namespace): void {
+  /**
+   * Sets the cleanup timer of the window the trigger context points at, unless the trigger just
+   * set that very timer (EventTimeTrigger's at the window's end, with no allowed lateness).
+   */
+  private registerCleanupTimer(window: W): void {
     const time = this.cleanupTime(window.maxTimestamp());
     // No cleanup for the end of time (the global window).
     if (time === Number.POSITIVE_INFINITY) return;
-    const context = this.triggerContext.at(namespace);
-    if (this.isEventTime) context.registerEventTimeTimer(time);
-    else context.registerProcessingTimeTimer(time);
+    const context = this.triggerContext;
+    if (this.isEventTime) {
+      if (time !== context.eventTimer) context.registerEventTimeTimer(time);
+    } else if (time !== context.processingTimer) {
+      context.registerProcessingTimeTimer(time);
+    }
   }
 
   private deleteCleanupTimer(window: W, namespace: Namespace): void {
