@@ -7,6 +7,7 @@ import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
 import { seedJob } from './seed-job.js';
 import { channelsBench } from './micro/channels.bench.js';
 import { stateBench } from './micro/state.bench.js';
+import { windowsBench } from './micro/windows.bench.js';
 import { writeSection } from './utils/results-file.js';
 
 function positive(value: string): number {
@@ -28,7 +29,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
   switch (suite) {
     case 'micro': {
       title = 'Micro benchmarks (tinybench)';
-      body = [await channelsBench(), await stateBench()].join('\n\n');
+      body = [await channelsBench(), await stateBench(), await windowsBench()].join('\n\n');
       break;
     }
     case 'efficiency': {

@@ -32,8 +32,17 @@ export { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './opera
 export { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './operators/windows/assigners/sliding.js';
 export { EventTimeSessionWindows, ProcessingTimeSessionWindows, type SessionGapExtractor } from './operators/windows/assigners/session.js';
 export { GlobalWindows } from './operators/windows/assigners/global.js';
-export { TimeWindow, GlobalWindow, type Window } from './operators/windows/time-window.js';
-export type { WindowAssigner, WindowAssignerContext } from './operators/windows/window-assigner.js';
+export {
+  TimeWindow,
+  GlobalWindow,
+  getWindowStartWithOffset,
+  timeWindowNamespaces,
+  fixedSizeWindowNamespaces,
+  globalWindowNamespaces,
+  type Window,
+  type WindowNamespaces,
+} from './operators/windows/time-window.js';
+export { mergeTimeWindows, type WindowAssigner, type WindowAssignerContext, type MergingWindowAssigner } from './operators/windows/window-assigner.js';
 export { CountTrigger } from './operators/windows/triggers/count-trigger.js';
 export { EventTimeTrigger } from './operators/windows/triggers/event-time-trigger.js';
 export { ProcessingTimeTrigger } from './operators/windows/triggers/processing-time-trigger.js';

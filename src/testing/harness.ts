@@ -69,6 +69,7 @@ export class OperatorHarness<In, Out> {
   private clock: number;
   private chain!: OperatorChain;
   private readonly pending: Promise<void>[] = [];
+  private readonly counters = new Map<string, { lateRecordsDropped: number }>();
 
   /** @internal Use `createHarness`. */
   constructor(private readonly options: HarnessOptions) {
@@ -150,6 +151,13 @@ export class OperatorHarness<In, Out> {
     return [...this.events] as HarnessEvent<Out>[];
   }
 
+  /** Records the operators dropped as late so far, over all of them (or the one named `operator`). */
+  lateRecordsDropped(operator?: string): number {
+    let total = 0;
+    for (const [name, counters] of this.counters) if (operator === undefined || name === operator) total += counters.lateRecordsDropped;
+    return total;
+  }
+
   /** Forgets the output so far (to assert on what comes next). */
   clearOutput(): void {
     this.records.length = 0;
@@ -169,6 +177,12 @@ export class OperatorHarness<In, Out> {
     await unwrapAsync(() => this.chain.close());
   }
 
+  private countersOf(name: string): { lateRecordsDropped: number } {
+    let counters = this.counters.get(name);
+    if (counters === undefined) this.counters.set(name, (counters = { lateRecordsDropped: 0 }));
+    return counters;
+  }
+
   private context(name: string, node: { keySelector: ((v: unknown) => unknown) | undefined; keySelector2?: ((v: unknown) => unknown) | undefined }, maxParallelism: number): OperatorContext {
     return {
       operatorName: name,
@@ -180,7 +194,7 @@ export class OperatorHarness<In, Out> {
       keyGroupRange: { start: 0, end: maxParallelism - 1 },
       processingTime: this.time,
       autoWatermarkInterval: this.options.autoWatermarkInterval ?? 200,
-      metrics: { lateRecordsDropped: 0 },
+      metrics: this.countersOf(name),
       sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
       waitFor: (work) => void this.pending.push(work),
     };
