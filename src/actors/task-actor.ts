@@ -187,9 +187,14 @@ export class TaskActor {
     return false;
   }
 
+  /**
+   * Frees the frame just read. The producer is rung only once the ring is at most half full: a
+   * producer blocked on a full ring then wakes to room for many frames, not one (a cross-thread
+   * wake-up costs far more than a frame; measured hundreds of µs under load here).
+   */
   private release(input: InputChannel): void {
     input.ring.release();
-    this.bells.ring(input.producerActor);
+    if (input.ring.usedBytes() <= input.ring.capacity >>> 1) this.bells.ring(input.producerActor);
   }
 
   private async processBatch(values: unknown[], timestamps: Float64Array | null, input: Downstream): Promise<void> {
