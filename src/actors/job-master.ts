@@ -43,6 +43,8 @@ export interface OperatorMetrics {
   readonly recordsOut: number;
   /** Records an event-time operator dropped as late (Flink's numLateRecordsDropped). */
   readonly lateRecordsDropped: number;
+  /** Keys the operator holds keyed state for (at the end of the job: keys whose state was not cleared). */
+  readonly keyedStateKeys: number;
 }
 
 /** What a finished job reports. */
@@ -221,6 +223,6 @@ export class JobMaster implements JobClient {
     return metrics
       .flatMap((a) => a.nodes.map((n) => ({ ...n, name: graph.node(n.nodeId).name, subtask: a.subtask })))
       .sort((a, b) => a.nodeId - b.nodeId || a.subtask - b.subtask)
-      .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped }));
+      .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }));
   }
 }

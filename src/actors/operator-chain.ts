@@ -201,6 +201,8 @@ export interface NodeMetrics {
   recordsIn: number;
   recordsOut: number;
   lateRecordsDropped: number;
+  /** Keys in the operator's keyed state when the metrics were taken. */
+  keyedStateKeys: number;
 }
 
 export class OperatorChain {
@@ -270,9 +272,10 @@ export class OperatorChain {
       recordsIn: op.recordsIn,
       recordsOut: 0,
       lateRecordsDropped: this.contexts.get(op.nodeId)!.metrics.lateRecordsDropped,
+      keyedStateKeys: this.contexts.get(op.nodeId)!.metrics.keyedStateKeys?.() ?? 0,
     }));
     if (this.sourceOutput !== undefined) {
-      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: this.sourceOutput.recordsOut, lateRecordsDropped: 0 });
+      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: this.sourceOutput.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0 });
     }
     return result;
   }

@@ -25,6 +25,7 @@ export class KeyContext implements TimerKeyContext {
       keyGroupRange: ctx.keyGroupRange,
       clock: () => ctx.processingTime.now(),
     });
+    ctx.metrics.keyedStateKeys = () => this.backend.numKeys();
   }
 
   /** Makes `value`'s key the current key of the state backend (`selector`: the second input's, for two-input operators). */

@@ -36,6 +36,8 @@ export interface ProcessingTimeService {
 export interface OperatorCounters {
   /** Records an event-time operator dropped because they came after the watermark passed them. */
   lateRecordsDropped: number;
+  /** Keys held in the operator's keyed state (set by keyed operators): a key with no state counts 0. */
+  keyedStateKeys?: () => number;
 }
 
 /** What the runtime tells an operator about where it runs. */

@@ -10,7 +10,7 @@ import type { OutputTag } from '../api/output-tag.js';
 import type { Source } from '../api/source.js';
 import type { JobGraph, ResolvedEdge } from '../graph/job-graph.js';
 import type { Key } from '../graph/key-groups.js';
-import { AbstractOperator, type OperatorContext } from '../operators/operator.js';
+import { AbstractOperator, type OperatorContext, type OperatorCounters } from '../operators/operator.js';
 
 /** A record that came out of the harness, with its timestamp (undefined when it has none). */
 export interface HarnessRecord<T> {
@@ -69,7 +69,7 @@ export class OperatorHarness<In, Out> {
   private clock: number;
   private chain!: OperatorChain;
   private readonly pending: Promise<void>[] = [];
-  private readonly counters = new Map<string, { lateRecordsDropped: number }>();
+  private readonly counters = new Map<string, OperatorCounters>();
 
   /** @internal Use `createHarness`. */
   constructor(private readonly options: HarnessOptions) {
@@ -158,6 +158,13 @@ export class OperatorHarness<In, Out> {
     return total;
   }
 
+  /** Keys that the keyed operators (or the one named `operator`) hold state for now. */
+  keyedStateKeys(operator?: string): number {
+    let total = 0;
+    for (const [name, counters] of this.counters) if (operator === undefined || name === operator) total += counters.keyedStateKeys?.() ?? 0;
+    return total;
+  }
+
   /** Forgets the output so far (to assert on what comes next). */
   clearOutput(): void {
     this.records.length = 0;
@@ -177,7 +184,7 @@ export class OperatorHarness<In, Out> {
     await unwrapAsync(() => this.chain.close());
   }
 
-  private countersOf(name: string): { lateRecordsDropped: number } {
+  private countersOf(name: string): OperatorCounters {
     let counters = this.counters.get(name);
     if (counters === undefined) this.counters.set(name, (counters = { lateRecordsDropped: 0 }));
     return counters;

@@ -24,3 +24,19 @@ describe('operator harness', () => {
     assert.throws(() => h.sideOutput(new OutputTag<number>('x')), /list its tag in createHarness/);
   });
 });
+
+describe('keyed state leaves no residue', () => {
+  it('a session window that fired and was cleaned up frees its key', async () => {
+    const { EventTimeSessionWindows } = await import('../../src/index.js');
+    const h = await createHarness((s: DataStream<{ user: string; n: number }>) =>
+      s.keyBy((e) => e.user).window(EventTimeSessionWindows.withGap(10)).reduce((a, b) => ({ user: a.user, n: a.n + b.n })).name('Sessions'),
+    );
+    h.processElement({ user: 'a', n: 1 }, 0);
+    h.processElement({ user: 'a', n: 2 }, 5);
+    h.processElement({ user: 'b', n: 3 }, 8);
+    assert.equal(h.keyedStateKeys('Sessions'), 2);
+    h.processWatermark(100);
+    assert.deepEqual(h.values(), [{ user: 'a', n: 3 }, { user: 'b', n: 3 }]);
+    assert.equal(h.keyedStateKeys('Sessions'), 0, 'contents, session set and timers state all gone');
+  });
+});
