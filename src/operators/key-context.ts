@@ -1,7 +1,7 @@
 // The keyed side of an operator after keyBy: extracts each record's key, finds its key group,
 // and points the operator's keyed state backend at it before the operator touches state.
 
-import { keyGroupFor, keyGroupOf, type Key } from '../graph/key-groups.js';
+import { keyGroupFor, keyGroupOf, type Key, type StateKey } from '../graph/key-groups.js';
 import { HeapKeyedStateBackend } from '../state/keyed-state-backend.js';
 import { StreamError } from '../errors.js';
 import type { TimerKeyContext } from '../state/timer-service.js';
@@ -41,5 +41,9 @@ export class KeyContext implements TimerKeyContext {
 
   currentKey(): Key {
     return this.backend.getCurrentKey();
+  }
+
+  currentStateKey(): StateKey {
+    return this.backend.currentStateKey;
   }
 }

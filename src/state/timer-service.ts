@@ -3,7 +3,7 @@
 // timer's key made current. Event-time timers fire as the watermark passes them; processing-time
 // timers through the actor's processing-time service.
 
-import { stateKeyOf, type Key, type StateKey } from '../graph/key-groups.js';
+import type { Key, StateKey } from '../graph/key-groups.js';
 import type { ProcessingTimeService } from '../operators/operator.js';
 import { MinHeap } from '../util/min-heap.js';
 
@@ -13,9 +13,11 @@ export interface TimerTarget<N> {
   onProcessingTime(time: number, key: Key, namespace: N): void;
 }
 
-/** The operator's current key, which timers are registered for and which firing restores. */
+/** The operator's current key, which timers are registered for and which firing makes current. */
 export interface TimerKeyContext {
   currentKey(): Key;
+  /** `stateKeyOf(currentKey())`, already computed when the key was set. */
+  currentStateKey(): StateKey;
   setCurrentKey(key: Key): void;
 }
 
@@ -25,15 +27,14 @@ class TimerQueue<N> {
   private readonly byTime = new Map<number, Map<StateKey, { key: Key; namespaces: Set<N> }>>();
   private count = 0;
 
-  /** Adds a timer; false when it already existed. */
-  add(time: number, key: Key, namespace: N): boolean {
+  /** Adds a timer (`stateKey` is `stateKeyOf(key)`); false when it already existed. */
+  add(time: number, key: Key, stateKey: StateKey, namespace: N): boolean {
     let keys = this.byTime.get(time);
     if (keys === undefined) {
       keys = new Map();
       this.byTime.set(time, keys);
       this.times.push(time);
     }
-    const stateKey = stateKeyOf(key);
     let entry = keys.get(stateKey);
     if (entry === undefined) {
       entry = { key, namespaces: new Set() };
@@ -45,9 +46,8 @@ class TimerQueue<N> {
     return true;
   }
 
-  delete(time: number, key: Key, namespace: N): void {
+  delete(time: number, stateKey: StateKey, namespace: N): void {
     const keys = this.byTime.get(time);
-    const stateKey = stateKeyOf(key);
     const entry = keys?.get(stateKey);
     if (entry === undefined || !entry.namespaces.delete(namespace)) return;
     this.count--;
@@ -106,23 +106,23 @@ export class InternalTimerService<N extends string | number> {
 
   /** A timer for the current key that fires when the watermark reaches `time`. */
   registerEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimers.add(time, this.keys.currentKey(), namespace);
+    this.eventTimers.add(time, this.keys.currentKey(), this.keys.currentStateKey(), namespace);
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimers.delete(time, this.keys.currentKey(), namespace);
+    this.eventTimers.delete(time, this.keys.currentStateKey(), namespace);
   }
 
   /** A timer for the current key that fires when processing time reaches `time`. */
   registerProcessingTimeTimer(namespace: N, time: number): void {
     const isNewTime = !this.processingTimers.has(time);
-    if (this.processingTimers.add(time, this.keys.currentKey(), namespace) && isNewTime) {
+    if (this.processingTimers.add(time, this.keys.currentKey(), this.keys.currentStateKey(), namespace) && isNewTime) {
       this.processingTime.schedule(time, (t) => this.fireProcessingTime(t));
     }
   }
 
   deleteProcessingTimeTimer(namespace: N, time: number): void {
-    this.processingTimers.delete(time, this.keys.currentKey(), namespace);
+    this.processingTimers.delete(time, this.keys.currentStateKey(), namespace);
   }
 
   numEventTimeTimers(): number {
