@@ -1,0 +1,132 @@
+// One Nexmark run of eddy, the counterpart of the Flink reference's runner (bench/nexmark/SPEC.md):
+//
+//   node dist/bench/nexmark/run.js --query q5 --events 1000000 --parallelism 2 [--rate R] [--output FILE]
+//   node dist/bench/nexmark/run.js --dump 60 [--rate R]
+//
+// A run prints SPEC.md's JSON report as its last stdout line; with --output it writes the query's
+// output lines, sorted, to FILE. --dump prints the first N events as JSON lines, to diff the two
+// generators.
+
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runJob } from '../../src/index.js';
+import { NEXMARK_SINK, type NexmarkJobArgs } from '../jobs/nexmark-query.js';
+import { DEFAULT_RATE, eventAt, type NexmarkEvent } from './generator.js';
+import { isQueryName, QUERIES } from './queries.js';
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}.`);
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
+function queryName(value: string): string {
+  if (!isQueryName(value)) throw new InvalidArgumentError(`choose one of ${Object.keys(QUERIES).join(', ')}.`);
+  return value;
+}
+
+/** What one run reports (SPEC.md, "What each run reports"), in this key order. */
+export interface NexmarkReport {
+  engine: 'eddy';
+  query: string;
+  events: number;
+  parallelism: number;
+  seconds: number;
+  eventsPerSecond: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+  outputLines: number;
+}
+
+export interface NexmarkRunOptions {
+  query: string;
+  events: number;
+  parallelism: number;
+  rate?: number;
+  /** Collect the output lines and return them sorted (otherwise they are counted and dropped). */
+  collect?: boolean;
+}
+
+/** Runs one query as an eddy job; measures from submission to the end of the job. */
+export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: NexmarkReport; lines: string[] | undefined }> {
+  const args: NexmarkJobArgs = { query: options.query, events: options.events, rate: options.rate ?? DEFAULT_RATE, output: options.collect === true };
+  const job = new URL('../jobs/nexmark-query.js', import.meta.url);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const client = await runJob(job, { parallelism: options.parallelism, args, jobName: `nexmark ${options.query}` });
+  const result = await client.result;
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const lines = args.output ? (result.collected[0] as string[]).sort() : undefined;
+  const outputLines = lines?.length ?? result.metrics.filter((m) => m.name === NEXMARK_SINK).reduce((sum, m) => sum + m.recordsIn, 0);
+  const report: NexmarkReport = {
+    engine: 'eddy',
+    query: options.query,
+    events: options.events,
+    parallelism: options.parallelism,
+    seconds,
+    eventsPerSecond: options.events / seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    outputLines,
+  };
+  return { report, lines };
+}
+
+/** An event as one JSON line: `kind`, then the event's own object under its kind, fields in SPEC.md's order. */
+export function eventJson(e: NexmarkEvent): string {
+  switch (e.kind) {
+    case 'person':
+      return JSON.stringify({ kind: e.kind, person: e.person });
+    case 'auction':
+      return JSON.stringify({ kind: e.kind, auction: e.auction });
+    default:
+      return JSON.stringify({ kind: e.kind, bid: e.bid });
+  }
+}
+
+interface CliOptions {
+  query?: string;
+  events?: number;
+  parallelism: number;
+  rate: number;
+  output?: string;
+  dump?: number;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('nexmark')
+    .description('Runs one Nexmark query on eddy and prints the JSON report line (bench/nexmark/SPEC.md).')
+    .addOption(new Option('--query <q>', `query: ${Object.keys(QUERIES).join(', ')}`).argParser(queryName))
+    .addOption(new Option('--events <n>', 'events to generate').argParser(wholeNumber(0)))
+    .addOption(new Option('--parallelism <p>', 'parallelism of the job').argParser(wholeNumber(1)).default(2))
+    .addOption(new Option('--rate <r>', 'events per second of event time').argParser(positiveNumber).default(DEFAULT_RATE))
+    .option('--output <file>', 'write the output lines, sorted, to this file')
+    .addOption(new Option('--dump <n>', 'print the first n events as JSON lines and exit').argParser(wholeNumber(0)))
+    .parse();
+  const o = program.opts<CliOptions>();
+  if (o.dump !== undefined) {
+    const out: string[] = [];
+    for (let n = 0; n < o.dump; n++) out.push(eventJson(eventAt(n, o.rate)));
+    process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
+    return;
+  }
+  const { query, events } = o;
+  if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N).');
+  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, collect: o.output !== undefined });
+  if (o.output !== undefined) writeFileSync(o.output, lines!.length === 0 ? '' : `${lines!.join('\n')}\n`);
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+// Run as the CLI only when this is the entry script (the module is also imported for runNexmark).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
