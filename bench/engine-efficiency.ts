@@ -5,6 +5,7 @@
 import { runJob } from '../src/index.js';
 import { keyedRecord } from './utils/keyed-records.js';
 import { formatRate, median, spreadPercent } from './utils/stats.js';
+import { measure, type Measurement } from './utils/measure.js';
 
 export interface EfficiencyOptions {
   count: number;
@@ -13,20 +14,6 @@ export interface EfficiencyOptions {
   parallelisms: number[];
 }
 
-interface Measurement {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-/** Runs `work` and measures its wall and CPU time (CPU of every thread of the process). */
-async function measure(work: () => Promise<void> | void): Promise<Measurement> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
-}
 
 /** The baseline: the same pipeline as one plain loop with a Map. */
 export function plainLoop(count: number, keys: number): number {

@@ -6,6 +6,7 @@ import { runJob } from '../src/index.js';
 import type { EfficiencyRow } from './engine-efficiency.js';
 import { deviceIds, sensorReading, type Temperature } from './jobs/seed-sensor.js';
 import { median, spreadPercent } from './utils/stats.js';
+import { measure, type Measurement } from './utils/measure.js';
 
 export interface SeedJobOptions {
   count: number;
@@ -17,20 +18,6 @@ export interface SeedJobOptions {
 const SIZE = 10_000;
 const SLIDE = 5_000;
 
-interface Measurement {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-/** Runs `work` and measures its wall and CPU time (CPU of every thread of the process). */
-async function measure(work: () => Promise<void> | void): Promise<Measurement> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
-}
 
 /**
  * The baseline: the same readings through the same sliding windows in one loop. The readings come

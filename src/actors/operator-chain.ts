@@ -120,21 +120,11 @@ class ChainedOperator {
   }
 }
 
-/** The input of a one-input operator: a direct call, the per-record hot path. */
-class OperatorInput implements Downstream {
-  constructor(
-    private readonly owner: ChainedOperator,
-    private readonly operator: OneInputOperator<unknown, unknown>,
-  ) {}
+/** What both kinds of operator input share: watermarks go to the operator, status past it. */
+abstract class ChainedInput implements Downstream {
+  constructor(protected readonly owner: ChainedOperator) {}
 
-  collect(value: unknown, timestamp: number): void {
-    this.owner.recordsIn++;
-    try {
-      this.operator.processElement(value, timestamp);
-    } catch (error) {
-      throw tagged(this.owner.nodeId, error);
-    }
-  }
+  abstract collect(value: unknown, timestamp: number): void;
 
   emitWatermark(watermark: number): void {
     this.owner.emitWatermark(watermark);
@@ -146,14 +136,34 @@ class OperatorInput implements Downstream {
   }
 }
 
+/** The input of a one-input operator: a direct call, the per-record hot path. */
+class OperatorInput extends ChainedInput {
+  constructor(
+    owner: ChainedOperator,
+    private readonly operator: OneInputOperator<unknown, unknown>,
+  ) {
+    super(owner);
+  }
+
+  collect(value: unknown, timestamp: number): void {
+    this.owner.recordsIn++;
+    try {
+      this.operator.processElement(value, timestamp);
+    } catch (error) {
+      throw tagged(this.owner.nodeId, error);
+    }
+  }
+}
+
 /** Input 1 or 2 of a two-input operator. */
-class TwoInputOperatorInput implements Downstream {
+class TwoInputOperatorInput extends ChainedInput {
   private readonly operator: TwoInputOperator<unknown, unknown, unknown>;
 
   constructor(
-    private readonly owner: ChainedOperator,
+    owner: ChainedOperator,
     private readonly input: 1 | 2,
   ) {
+    super(owner);
     this.operator = owner.operator as TwoInputOperator<unknown, unknown, unknown>;
   }
 
@@ -165,14 +175,6 @@ class TwoInputOperatorInput implements Downstream {
     } catch (error) {
       throw tagged(this.owner.nodeId, error);
     }
-  }
-
-  emitWatermark(watermark: number): void {
-    this.owner.emitWatermark(watermark);
-  }
-
-  emitWatermarkStatus(idle: boolean): void {
-    this.owner.output.emitWatermarkStatus(idle);
   }
 }
 
