@@ -1,18 +1,22 @@
-// Benchmark job: the Nexmark source -> one query of bench/nexmark/queries.ts -> a discarding sink
-// (its records-in metric, summed over subtasks, is the output line count), or, with `output`, the
-// lines collected back to the main thread.
+// Benchmark job: the Nexmark source -> one query of bench/nexmark/queries.ts (or the seed's sensor
+// job on generated readings, bench/nexmark/sensor.ts) -> a discarding sink (its records-in metric,
+// summed over subtasks, is the output line count), or, with `output`, the lines collected back to
+// the main thread.
 
 import { defineJob } from '../../src/index.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';
 import { isQueryName, QUERIES } from '../nexmark/queries.js';
+import { DEFAULT_DEVICES, DEFAULT_SEED_RATE, readingStream, seedJob } from '../nexmark/sensor.js';
 
 export interface NexmarkJobArgs {
-  /** q0, q1, q2, q3, q5, q7, q8 or q11. */
+  /** q0, q1, q2, q3, q5, q7, q8, q11, or seed (the sensor job). */
   query: string;
-  /** Events to generate. */
+  /** Events (readings for seed) to generate. */
   events: number;
-  /** Events per second of event time (default 10 M). */
+  /** Events per second of event time (default 10 M; seed: 10 k). */
   rate?: number;
+  /** Devices of the seed job (default 1000). */
+  devices?: number;
   /** Collect the output lines (true) or count them in a discarding sink (false). */
   output: boolean;
 }
@@ -21,8 +25,14 @@ export interface NexmarkJobArgs {
 export const NEXMARK_SINK = 'Sink';
 
 export default defineJob((env, args: NexmarkJobArgs) => {
-  if (!isQueryName(args.query)) throw new RangeError(`Unknown Nexmark query "${args.query}"; choose one of ${Object.keys(QUERIES).join(', ')}.`);
-  const lines = QUERIES[args.query](nexmarkStream(env, args.events, args.rate ?? DEFAULT_RATE));
+  let lines;
+  if (args.query === 'seed') {
+    lines = seedJob(readingStream(env, args.events, args.rate ?? DEFAULT_SEED_RATE, args.devices ?? DEFAULT_DEVICES));
+  } else if (isQueryName(args.query)) {
+    lines = QUERIES[args.query](nexmarkStream(env, args.events, args.rate ?? DEFAULT_RATE));
+  } else {
+    throw new RangeError(`Unknown Nexmark query "${args.query}"; choose seed or one of ${Object.keys(QUERIES).join(', ')}.`);
+  }
   if (args.output) return lines;
   lines.sinkTo({ createWriter: () => ({ write() {} }) });
   return undefined;

@@ -1,11 +1,12 @@
 // One Nexmark run of eddy, the counterpart of the Flink reference's runner (bench/nexmark/SPEC.md):
 //
 //   node dist/bench/nexmark/run.js --query q5 --events 1000000 --parallelism 2 [--rate R] [--output FILE]
-//   node dist/bench/nexmark/run.js --dump 60 [--rate R]
+//   node dist/bench/nexmark/run.js --query seed --events 1000000 --parallelism 2 [--devices D] [--rate R]
+//   node dist/bench/nexmark/run.js --dump 60 [--query seed] [--rate R] [--devices D]
 //
 // A run prints SPEC.md's JSON report as its last stdout line; with --output it writes the query's
-// output lines, sorted, to FILE. --dump prints the first N events as JSON lines, to diff the two
-// generators.
+// output lines, sorted, to FILE. --dump prints the first N events (readings with --query seed) as
+// JSON lines, to diff the two generators.
 
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,9 @@ import { runJob } from '../../src/index.js';
 import { NEXMARK_SINK, type NexmarkJobArgs } from '../jobs/nexmark-query.js';
 import { DEFAULT_RATE, eventAt, type NexmarkEvent } from './generator.js';
 import { isQueryName, QUERIES } from './queries.js';
+import { DEFAULT_DEVICES, DEFAULT_SEED_RATE, readingAt } from './sensor.js';
+
+const QUERY_NAMES = [...Object.keys(QUERIES), 'seed'];
 
 function wholeNumber(min: number) {
   return (value: string): number => {
@@ -30,7 +34,7 @@ function positiveNumber(value: string): number {
 }
 
 function queryName(value: string): string {
-  if (!isQueryName(value)) throw new InvalidArgumentError(`choose one of ${Object.keys(QUERIES).join(', ')}.`);
+  if (!isQueryName(value) && value !== 'seed') throw new InvalidArgumentError(`choose one of ${QUERY_NAMES.join(', ')}.`);
   return value;
 }
 
@@ -48,17 +52,27 @@ export interface NexmarkReport {
 }
 
 export interface NexmarkRunOptions {
+  /** q0 ... q11, or seed. */
   query: string;
   events: number;
   parallelism: number;
+  /** Events per second of event time (default: 10 M for Nexmark, 10 k for seed). */
   rate?: number;
+  /** Devices of the seed job (default 1000). */
+  devices?: number;
   /** Collect the output lines and return them sorted (otherwise they are counted and dropped). */
   collect?: boolean;
 }
 
 /** Runs one query as an eddy job; measures from submission to the end of the job. */
 export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: NexmarkReport; lines: string[] | undefined }> {
-  const args: NexmarkJobArgs = { query: options.query, events: options.events, rate: options.rate ?? DEFAULT_RATE, output: options.collect === true };
+  const args: NexmarkJobArgs = {
+    query: options.query,
+    events: options.events,
+    rate: options.rate ?? (options.query === 'seed' ? DEFAULT_SEED_RATE : DEFAULT_RATE),
+    devices: options.devices ?? DEFAULT_DEVICES,
+    output: options.collect === true,
+  };
   const job = new URL('../jobs/nexmark-query.js', import.meta.url);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -98,7 +112,8 @@ interface CliOptions {
   query?: string;
   events?: number;
   parallelism: number;
-  rate: number;
+  rate?: number;
+  devices: number;
   output?: string;
   dump?: number;
 }
@@ -107,23 +122,25 @@ async function main(): Promise<void> {
   const program = new Command()
     .name('nexmark')
     .description('Runs one Nexmark query on eddy and prints the JSON report line (bench/nexmark/SPEC.md).')
-    .addOption(new Option('--query <q>', `query: ${Object.keys(QUERIES).join(', ')}`).argParser(queryName))
-    .addOption(new Option('--events <n>', 'events to generate').argParser(wholeNumber(0)))
+    .addOption(new Option('--query <q>', `query: ${QUERY_NAMES.join(', ')}`).argParser(queryName))
+    .addOption(new Option('--events <n>', 'events (seed: readings) to generate').argParser(wholeNumber(0)))
     .addOption(new Option('--parallelism <p>', 'parallelism of the job').argParser(wholeNumber(1)).default(2))
-    .addOption(new Option('--rate <r>', 'events per second of event time').argParser(positiveNumber).default(DEFAULT_RATE))
+    .addOption(new Option('--rate <r>', `events per second of event time (default ${DEFAULT_RATE}; seed: ${DEFAULT_SEED_RATE})`).argParser(positiveNumber))
+    .addOption(new Option('--devices <d>', 'devices of the seed job').argParser(wholeNumber(1)).default(DEFAULT_DEVICES))
     .option('--output <file>', 'write the output lines, sorted, to this file')
     .addOption(new Option('--dump <n>', 'print the first n events as JSON lines and exit').argParser(wholeNumber(0)))
     .parse();
   const o = program.opts<CliOptions>();
   if (o.dump !== undefined) {
     const out: string[] = [];
-    for (let n = 0; n < o.dump; n++) out.push(eventJson(eventAt(n, o.rate)));
+    if (o.query === 'seed') for (let n = 0; n < o.dump; n++) out.push(JSON.stringify(readingAt(n, o.rate ?? DEFAULT_SEED_RATE, o.devices)));
+    else for (let n = 0; n < o.dump; n++) out.push(eventJson(eventAt(n, o.rate ?? DEFAULT_RATE)));
     process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
     return;
   }
   const { query, events } = o;
   if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N).');
-  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, collect: o.output !== undefined });
+  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined });
   if (o.output !== undefined) writeFileSync(o.output, lines!.length === 0 ? '' : `${lines!.join('\n')}\n`);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

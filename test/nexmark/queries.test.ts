@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventAt, type Auction, type Bid, type Person } from '../../bench/nexmark/generator.js';
 import { runNexmark } from '../../bench/nexmark/run.js';
+import { readingAt } from '../../bench/nexmark/sensor.js';
 import type { NexmarkJobArgs } from '../../bench/jobs/nexmark-query.js';
 import { runJob } from '../../src/index.js';
 
@@ -120,8 +121,8 @@ const expected = {
 
 type QueryName = keyof typeof expected;
 
-async function eddyLines(query: QueryName, events: number, rate: number, parallelism = 2): Promise<string[]> {
-  const args: NexmarkJobArgs = { query, events, rate, output: true };
+async function eddyLines(query: QueryName | 'seed', events: number, rate: number, parallelism = 2, devices?: number): Promise<string[]> {
+  const args: NexmarkJobArgs = { query, events, rate, output: true, ...(devices === undefined ? {} : { devices }) };
   const client = await runJob(new URL('../../bench/jobs/nexmark-query.js', import.meta.url), { parallelism, args, jobName: query });
   return ((await client.result).collected[0] as string[]).sort();
 }
@@ -166,6 +167,37 @@ describe('nexmark queries at parallelism 2 against plain loops', () => {
     const input = generate(EVENTS, 10_000_000);
     assert.deepEqual(await eddyLines('q5', EVENTS, 10_000_000), expected.q5(input).sort());
     assert.deepEqual(await eddyLines('q7', EVENTS, 10_000_000), expected.q7(input).sort());
+  });
+});
+
+/** The seed job's windows, each reading folded in by index order (the arrival order at parallelism 1). */
+function seedLines(readings: number, rate: number, devices: number): string[] {
+  const windows = new Map<string, number>();
+  for (let n = 0; n < readings; n++) {
+    const r = readingAt(n, rate, devices);
+    for (let end = r.ts - (r.ts % 5000) + 5000; end <= r.ts + 10_000; end += 5000) {
+      const key = `${r.device_id},${end}`;
+      const acc = windows.get(key);
+      windows.set(key, acc === undefined ? r.temp : (acc + r.temp) / 2);
+    }
+  }
+  return [...windows].map(([key, temp]) => `${key},${Math.round(temp * 1000)}`);
+}
+
+describe('seed sensor job against a plain loop', () => {
+  const readings = 30_000;
+  const rate = 1000;
+  const devices = 50;
+  const want = seedLines(readings, rate, devices).sort();
+
+  it('gives the plain loop\'s pairwise means at parallelism 1 (readings arrive in order)', async () => {
+    assert.equal(want.length, 50 * 7);
+    assert.deepEqual(await eddyLines('seed', readings, rate, 1, devices), want);
+  });
+
+  it('fires the same windows at parallelism 2 (means may differ: arrival order varies)', async () => {
+    const windowsOf = (lines: string[]): string[] => lines.map((l) => l.slice(0, l.lastIndexOf(','))).sort();
+    assert.deepEqual(windowsOf(await eddyLines('seed', readings, rate, 2, devices)), windowsOf(want));
   });
 });
 

@@ -1,0 +1,101 @@
+// The seed's sensor job on generated readings, as the Flink reference runs it
+// (bench/reference/flink/README.md): reading n draws from mulberry32 seeded with n (the generator
+// of SPEC.md) `device_id = 'sensor-' + nextInt(devices)`, then `temp = nextInt(4000) / 100`; its
+// event time is dateTime(n, rate). Per device, sliding windows of 10 s every 5 s reduce the
+// readings with the seed's pairwise mean, and each window prints `device,windowEnd,round(temp * 1000)`.
+//
+// The pairwise mean is not associative: a window's result depends on the order its readings
+// arrive in, so the two engines agree line for line only where that order is fixed (parallelism 1).
+
+import {
+  SlidingEventTimeWindows,
+  WatermarkStrategy,
+  type Collector,
+  type DataStream,
+  type InputStatus,
+  type ReaderOutput,
+  type Source,
+  type SourceReader,
+  type SourceReaderContext,
+  type StreamExecutionEnvironment,
+} from '../../src/index.js';
+import { dateTimeOf, EVENTS_PER_POLL, nextInt, OUT_OF_ORDERNESS_MS, seed } from './generator.js';
+
+/** A sensor reading, fields in the Flink reference's order. */
+export interface Reading {
+  device_id: string;
+  temp: number;
+  /** Event time (ms). */
+  ts: number;
+}
+
+export const DEFAULT_DEVICES = 1000;
+/** Readings per second of event time, unless a run says otherwise. */
+export const DEFAULT_SEED_RATE = 10_000;
+
+const deviceNames = new Map<number, string[]>();
+
+function namesOf(devices: number): string[] {
+  let names = deviceNames.get(devices);
+  if (names === undefined) deviceNames.set(devices, (names = Array.from({ length: devices }, (_, d) => `sensor-${d}`)));
+  return names;
+}
+
+/** Reading `n` of `devices` devices at `rate` readings per second. */
+export function readingAt(n: number, rate: number = DEFAULT_SEED_RATE, devices: number = DEFAULT_DEVICES): Reading {
+  seed(n);
+  const device_id = namesOf(devices)[nextInt(devices)]!;
+  const temp = nextInt(4000) / 100;
+  return { device_id, temp, ts: dateTimeOf(n, rate) };
+}
+
+/** Readings 0 .. count-1; subtask i of p reads n = i, i + p, ... Bounded. */
+export class ReadingSource implements Source<Reading> {
+  readonly boundedness = 'bounded';
+
+  constructor(
+    readonly count: number,
+    readonly rate: number = DEFAULT_SEED_RATE,
+    readonly devices: number = DEFAULT_DEVICES,
+  ) {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`ReadingSource: count must be a whole number >= 0, got ${count}`);
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`ReadingSource: rate must be a positive number, got ${rate}`);
+    if (!Number.isSafeInteger(devices) || devices < 1) throw new RangeError(`ReadingSource: devices must be a whole number >= 1, got ${devices}`);
+  }
+
+  createReader(ctx: SourceReaderContext): SourceReader<Reading> {
+    const { count, rate, devices } = this;
+    const step = ctx.parallelism;
+    let n = ctx.subtask;
+    return {
+      pollNext(output: ReaderOutput<Reading>): InputStatus {
+        for (let i = 0; i < EVENTS_PER_POLL && n < count; i++, n += step) output.collect(readingAt(n, rate, devices));
+        return n < count ? 'more-available' : 'end-of-input';
+      },
+      isAvailable: () => Promise.resolve(),
+    };
+  }
+}
+
+/** The readings of a job, event time from `ts`, watermarks 4 s behind as the Nexmark source's. */
+export function readingStream(env: StreamExecutionEnvironment, count: number, rate: number = DEFAULT_SEED_RATE, devices: number = DEFAULT_DEVICES): DataStream<Reading> {
+  return env.fromSource(
+    new ReadingSource(count, rate, devices),
+    WatermarkStrategy.forBoundedOutOfOrderness<Reading>(OUT_OF_ORDERNESS_MS).withTimestampAssigner((r) => r.ts),
+    'Sensor Readings',
+  );
+}
+
+/** The seed's job: per device, 10 s windows every 5 s, the pairwise-mean reduce: `device,windowEnd,round(temp * 1000)`. */
+export function seedJob(readings: DataStream<Reading>): DataStream<string> {
+  return readings
+    .keyBy((r) => r.device_id)
+    .window(SlidingEventTimeWindows.of(10_000, 5_000))
+    .reduce(
+      (v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2, ts: v1.ts }),
+      (device: string, ctx, results, out: Collector<string>) => {
+        for (const r of results) out.collect(`${device},${ctx.window.end},${Math.round(r.temp * 1000)}`);
+      },
+    )
+    .name('seed: pairwise mean per device');
+}
