@@ -8,7 +8,7 @@
 // output lines, sorted, to FILE. --dump prints the first N events (readings with --query seed) as
 // JSON lines, to diff the two generators.
 
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runJob } from '../../src/index.js';
@@ -108,6 +108,26 @@ export function eventJson(e: NexmarkEvent): string {
   }
 }
 
+/** Writes `lines` to `file`, each ended by a newline (in chunks: one string of them all may be too long). */
+function writeLines(file: string, lines: readonly string[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let from = 0; from < lines.length; from += 10_000) writeSync(fd, `${lines.slice(from, from + 10_000).join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes line(n) for n = 0 .. count-1 to stdout, in chunks, waiting for the pipe to drain. */
+async function dump(count: number, line: (n: number) => string): Promise<void> {
+  const CHUNK = 10_000;
+  for (let from = 0; from < count; from += CHUNK) {
+    const lines: string[] = [];
+    for (let n = from; n < Math.min(count, from + CHUNK); n++) lines.push(line(n));
+    if (!process.stdout.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+}
+
 interface CliOptions {
   query?: string;
   events?: number;
@@ -132,16 +152,13 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<CliOptions>();
   if (o.dump !== undefined) {
-    const out: string[] = [];
-    if (o.query === 'seed') for (let n = 0; n < o.dump; n++) out.push(JSON.stringify(readingAt(n, o.rate ?? DEFAULT_SEED_RATE, o.devices)));
-    else for (let n = 0; n < o.dump; n++) out.push(eventJson(eventAt(n, o.rate ?? DEFAULT_RATE)));
-    process.stdout.write(out.length === 0 ? '' : `${out.join('\n')}\n`);
+    await dump(o.dump, o.query === 'seed' ? (n) => JSON.stringify(readingAt(n, o.rate ?? DEFAULT_SEED_RATE, o.devices)) : (n) => eventJson(eventAt(n, o.rate ?? DEFAULT_RATE)));
     return;
   }
   const { query, events } = o;
   if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N).');
   const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined });
-  if (o.output !== undefined) writeFileSync(o.output, lines!.length === 0 ? '' : `${lines!.join('\n')}\n`);
+  if (o.output !== undefined) writeLines(o.output, lines!);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
