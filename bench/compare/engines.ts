@@ -56,7 +56,7 @@ export function commandFor(engine: Engine, options: RunOptions): [string, string
   if (!existsSync(FLINK_JAR)) {
     throw new Error(`The Flink reference is not built (${FLINK_JAR} is missing): run bench/reference/flink/build.sh.`);
   }
-  return ['java', ['-Xms1g', '-Xmx4g', '-cp', FLINK_JAR, 'eddy.reference.Run', ...flags(options)]];
+  return ['java', ['-Xms1g', '-Xmx4g', '-cp', `${FLINK_JAR}:${FLINK_DIR}/target/lib/*`, 'eddy.reference.Run', ...flags(options)]];
 }
 
 /** Runs one engine once and returns its report (the last JSON line of its standard output). */
