@@ -4,20 +4,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { NexmarkReport } from '../nexmark/run.js';
 
 export type Engine = 'eddy' | 'flink';
 
-/** One run's report, as both engines print it. */
-export interface RunReport {
+/** One run's report, as both engines print it (latency runs add percentiles). */
+export interface RunReport extends Omit<NexmarkReport, 'engine'> {
   engine: Engine;
-  query: string;
-  events: number;
-  parallelism: number;
-  seconds: number;
-  eventsPerSecond: number;
-  cpuSeconds: number;
-  peakRssBytes: number;
-  outputLines: number;
   p50us?: number;
   p99us?: number;
   p999us?: number;
