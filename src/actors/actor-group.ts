@@ -1,14 +1,13 @@
 // The actors placed on one worker thread: builds their rings, writers, operator chains and
 // source readers from the plan, runs them side by side, and answers the master's control calls.
 
-import { Unpackr } from 'msgpackr';
 import { serializeError, userFunctionFailed } from '../errors.js';
 import type { ActorSpec, ExecutionPlan } from '../graph/execution-plan.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import type { OperatorContext } from '../operators/operator.js';
 import { Doorbells } from './channels/doorbell.js';
-import { BatchEncoder } from './channels/frame-codec.js';
+import { BatchDecoder, BatchEncoder } from './channels/frame-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
 import { attributedSync, buildOperatorChain, OperatorFailure } from './operator-chain.js';
 import { ActorProcessingTime } from './processing-time.js';
@@ -36,7 +35,8 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     private readonly master: MasterEndpoint,
   ) {
     this.bells = new Doorbells(task.doorbells);
-    const shipped = new Map(task.shipped.map(([nodeId, bytes]) => [nodeId, new Unpackr({ useBigIntExtension: true, moreTypes: true }).unpack(bytes)]));
+    const decoder = new BatchDecoder();
+    const shipped = new Map(task.shipped.map(([nodeId, bytes]) => [nodeId, decoder.decode(bytes).values[0]]));
     this.actors = plan.actors.filter((a) => a.thread === task.thread).map((spec) => this.place(spec, shipped));
   }
 

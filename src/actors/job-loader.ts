@@ -1,7 +1,6 @@
 // In a worker: runs the job script (or defineJob module) again to reach the user's functions,
 // and captures the graph it builds instead of executing it.
 
-import { pathToFileURL } from 'node:url';
 import { StreamError } from '../errors.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { launchContext } from './launch-context.js';
@@ -43,9 +42,4 @@ export async function loadJobGraph(job: JobSource, defaultParallelism: number): 
     );
   });
   return Promise.race([captured, finished]);
-}
-
-/** The URL workers import for a script path given on the command line. */
-export function scriptUrlOf(path: string): string {
-  return pathToFileURL(path).href;
 }

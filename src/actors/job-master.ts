@@ -5,14 +5,13 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as Comlink from 'comlink';
-import { Packr } from 'msgpackr';
 import { deserializeError, StreamError, type SerializedError } from '../errors.js';
 import { buildExecutionPlan, type ExecutionPlan } from '../graph/execution-plan.js';
 import { buildJobGraph, resolveParallelism, type JobGraph } from '../graph/job-graph.js';
 import { defaultMaxParallelism } from '../graph/key-groups.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { Doorbells } from './channels/doorbell.js';
-import { BatchDecoder } from './channels/frame-codec.js';
+import { BatchDecoder, BatchEncoder } from './channels/frame-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ActorMetrics, JobSource, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
@@ -120,8 +119,9 @@ export class JobMaster implements JobClient {
     const { graph } = this.submission;
     const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(RING_CAPACITY));
     const doorbells = Doorbells.allocate(this.plan.actors.length);
-    const packr = new Packr({ useBigIntExtension: true, moreTypes: true });
-    const shipped = graph.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, packr.pack(n.source.shipped)] as const]));
+    // Shipped data travels in the records' own encoding: a batch of one value.
+    const encoder = new BatchEncoder();
+    const shipped = graph.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
     const master: MasterEndpoint = {
       reportFailure: (error: SerializedError) => this.fail(deserializeError(error)),
       collect: (collectorId, _subtask, batch) => this.collect(collectorId, batch),

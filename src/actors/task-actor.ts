@@ -152,7 +152,7 @@ export class TaskActor {
         await this.afterStep();
       }
       if (open === 0) return true;
-      if (!progressed) await this.idle(() => !this.anyInputReadable());
+      if (!progressed) await this.idle(() => !this.hasReadableInput());
     }
     return false;
   }
@@ -231,10 +231,6 @@ export class TaskActor {
     if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId)) await yieldToEventLoop();
   }
 
-  /** Whether a frame is waiting on an input channel. */
-  hasReadableInput(): boolean {
-    return this.anyInputReadable();
-  }
 
   /**
    * Nothing to read: hand on partial batches (so records never wait for more records), then
@@ -273,7 +269,8 @@ export class TaskActor {
     }
   }
 
-  private anyInputReadable(): boolean {
+  /** Whether a frame is waiting on an input channel. */
+  hasReadableInput(): boolean {
     for (let i = 0; i < this.inputs.length; i++) {
       if (!this.ended[i] && !this.inputs[i]!.ring.isEmpty()) return true;
     }

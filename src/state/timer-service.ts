@@ -125,13 +125,6 @@ export class InternalTimerService<N extends string | number> {
     this.processingTimers.delete(time, this.keys.currentStateKey(), namespace);
   }
 
-  numEventTimeTimers(): number {
-    return this.eventTimers.size;
-  }
-
-  numProcessingTimeTimers(): number {
-    return this.processingTimers.size;
-  }
 
   /** Moves event time to `watermark`, firing every timer at or before it, earliest first. */
   advanceWatermark(watermark: number): void {
