@@ -8,13 +8,9 @@ import type { NexmarkReport } from '../nexmark/run.js';
 
 export type Engine = 'eddy' | 'flink';
 
-/** One run's report, as both engines print it (latency runs add percentiles). */
+/** One run's report, as both engines print it (latency runs add the rate limit and percentiles). */
 export interface RunReport extends Omit<NexmarkReport, 'engine'> {
   engine: Engine;
-  p50us?: number;
-  p99us?: number;
-  p999us?: number;
-  maxUs?: number;
 }
 
 export interface RunOptions {

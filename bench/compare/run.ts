@@ -3,15 +3,17 @@
 // engines compute the same output lines on a small input, then runs them alternately for R rounds
 // and prints one table (events/s, ratio, CPU-seconds, events/s per core, peak RSS); it writes the
 // table to bench/RESULTS.md and a chart of the ratios to bench/compare-ratios.svg.
+// `--suite latency` runs the latency suite instead (bench/compare/latency.ts).
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatRate, median, spreadPercent } from '../utils/stats.js';
 import { machineLine, writeSection } from '../utils/results-file.js';
 import { ratioChart } from './chart.js';
 import { runOnce, type Engine, type RunReport } from './engines.js';
+import { LATENCY_WORKLOADS, latencySuite } from './latency.js';
 
 const WORKLOADS = ['seed', 'q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'];
 const TARGET_RATIO = 1.5;
@@ -24,11 +26,13 @@ function positive(value: string): number {
 }
 
 interface Options {
+  suite: 'throughput' | 'latency';
   events: number;
   parallelism: number;
   rounds: number;
   checkEvents: number;
-  workloads: string[];
+  workloads?: string[];
+  seconds: number;
   write: boolean;
 }
 
@@ -89,7 +93,7 @@ function table(rows: readonly Row[], options: Options): string {
 
 async function compare(options: Options): Promise<void> {
   const rows: Row[] = [];
-  for (const workload of options.workloads) {
+  for (const workload of options.workloads ?? WORKLOADS) {
     const check = await sameResults(workload, options);
     console.error(`${workload}: ${check.same ? 'same results' : 'DIFFERENT results'} on ${options.checkEvents} events (${check.lines} lines)`);
     const row: Row = { workload, same: check.same, checkLines: check.lines, runs: { eddy: [], flink: [] } };
@@ -111,13 +115,22 @@ async function compare(options: Options): Promise<void> {
   }
 }
 
+async function compareLatency(options: Options): Promise<void> {
+  const workloads = options.workloads ?? LATENCY_WORKLOADS;
+  const body = await latencySuite({ workloads, parallelism: options.parallelism, rounds: options.rounds, events: options.events, seconds: options.seconds });
+  console.log(`\n${body}\n\nMachine: ${machineLine()}`);
+  if (options.write) writeSection('compare-latency', 'Latency against Apache Flink (seed job and q5)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, body);
+}
+
 await new Command()
   .name('bench:compare')
-  .option('--events <n>', 'events per run', positive, 2_000_000)
+  .addOption(new Option('--suite <suite>', 'throughput: the table of events/s; latency: percentiles at 10/50/90 % load').choices(['throughput', 'latency']).default('throughput'))
+  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run)', positive, 2_000_000)
   .option('--parallelism <n>', 'parallelism of both engines', positive, 2)
   .option('--rounds <n>', 'runs per engine and workload', positive, 3)
   .option('--check-events <n>', 'events for the same-results check', positive, 20_000)
-  .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11', (v: string) => v.split(','), WORKLOADS)
+  .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11 (latency suite: of seed,q5)', (v: string) => v.split(','))
+  .option('--seconds <s>', 'latency suite: how long each paced run lasts', positive, 10)
   .option('--no-write', 'do not replace the section in bench/RESULTS.md')
-  .action(compare)
+  .action((options: Options) => (options.suite === 'latency' ? compareLatency(options) : compare(options)))
   .parseAsync();

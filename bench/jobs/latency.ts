@@ -3,11 +3,7 @@
 // end of input, so that reporting them adds no work while records are in flight.
 
 import { defineJob, type Source, type SourceReader } from '../../src/index.js';
-
-/** Wall-clock time in ms with µs precision, comparable across threads. */
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+import { nowMs } from '../utils/clock.js';
 
 interface Stamped {
   key: number;

@@ -1,10 +1,12 @@
 // Benchmark job: the Nexmark source -> one query of bench/nexmark/queries.ts (or the seed's sensor
 // job on generated readings, bench/nexmark/sensor.ts) -> a discarding sink (its records-in metric,
 // summed over subtasks, is the output line count), or, with `output`, the lines collected back to
-// the main thread.
+// the main thread. With `latency`, the seed job or q5 on a paced, stamped source, measured at their
+// keyed window operator (bench/nexmark/latency.ts).
 
 import { defineJob } from '../../src/index.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';
+import { latencyQ5, latencySeedJob, type LatencyArgs } from '../nexmark/latency.js';
 import { isQueryName, QUERIES } from '../nexmark/queries.js';
 import { DEFAULT_DEVICES, DEFAULT_SEED_RATE, readingStream, seedJob } from '../nexmark/sensor.js';
 
@@ -19,6 +21,8 @@ export interface NexmarkJobArgs {
   devices?: number;
   /** Collect the output lines (true) or count them in a discarding sink (false). */
   output: boolean;
+  /** Latency mode (seed and q5 only). */
+  latency?: LatencyArgs;
 }
 
 /** The operator name of the discarding sink (what `sinkTo` calls it), whose records-in is the number of output lines. */
@@ -26,7 +30,15 @@ export const NEXMARK_SINK = 'Sink';
 
 export default defineJob((env, args: NexmarkJobArgs) => {
   let lines;
-  if (args.query === 'seed') {
+  const { latency } = args;
+  if (latency !== undefined && args.query !== 'seed' && args.query !== 'q5') {
+    throw new RangeError(`Latency mode measures the seed job and q5, not "${args.query}".`);
+  }
+  if (latency !== undefined && args.query === 'seed') {
+    lines = latencySeedJob(env, args.events, args.rate ?? latency.rateLimit, args.devices ?? DEFAULT_DEVICES, latency);
+  } else if (latency !== undefined) {
+    lines = latencyQ5(env, args.events, args.rate ?? latency.rateLimit, latency);
+  } else if (args.query === 'seed') {
     lines = seedJob(readingStream(env, args.events, args.rate ?? DEFAULT_SEED_RATE, args.devices ?? DEFAULT_DEVICES));
   } else if (isQueryName(args.query)) {
     lines = QUERIES[args.query](nexmarkStream(env, args.events, args.rate ?? DEFAULT_RATE));

@@ -27,7 +27,7 @@ import type { NexmarkEvent } from './generator.js';
 export type Query = (events: DataStream<NexmarkEvent>) => DataStream<string>;
 
 /** Counts its inputs (q5, q11). */
-const COUNT: AggregateFunction<unknown, number, number> = {
+export const COUNT: AggregateFunction<unknown, number, number> = {
   createAccumulator: () => 0,
   add: (_value, acc) => acc + 1,
   getResult: (acc) => acc,
@@ -183,22 +183,34 @@ export class HottestAuctions extends KeyedProcessFunction<number, AuctionCount, 
   }
 }
 
-/** Bids per auction in sliding windows of 10 s every 2 s; per window the most bid-on auctions: `windowEnd,auction,count`. */
-export const q5: Query = (events) =>
-  events
-    .flatMap<number>((e, out) => {
-      if (e.kind === 'bid') out.collect(e.bid.auction);
-    })
-    .name('q5: bid auctions')
-    .keyBy((auction) => auction)
+/**
+ * q5 over a stream of bids, each cut down to `T` (a number: the auction; in latency mode the
+ * auction with the bid's creation stamp); `countBids` counts them per auction and window.
+ */
+export function hotItems<T>(bids: DataStream<T>, auctionOf: (bid: T) => number, countBids: AggregateFunction<T, number, number>): DataStream<string> {
+  return bids
+    .keyBy(auctionOf)
     .window(SlidingEventTimeWindows.of(10_000, 2_000))
-    .aggregate(COUNT, (auction: number, ctx, counts, out: Collector<AuctionCount>) => {
+    .aggregate(countBids, (auction: number, ctx, counts, out: Collector<AuctionCount>) => {
       for (const count of counts) out.collect({ windowEnd: ctx.window.end, auction, count });
     })
     .name('q5: bids per auction and window')
     .keyBy((c) => c.windowEnd)
     .process(new HottestAuctions())
     .name('q5: hottest auctions');
+}
+
+/** Bids per auction in sliding windows of 10 s every 2 s; per window the most bid-on auctions: `windowEnd,auction,count`. */
+export const q5: Query = (events) =>
+  hotItems<number>(
+    events
+      .flatMap<number>((e, out) => {
+        if (e.kind === 'bid') out.collect(e.bid.auction);
+      })
+      .name('q5: bid auctions'),
+    (auction) => auction,
+    COUNT,
+  );
 
 // ---- q7: highest bid ----
 

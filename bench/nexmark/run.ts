@@ -3,16 +3,21 @@
 //   node dist/bench/nexmark/run.js --query q5 --events 1000000 --parallelism 2 [--rate R] [--output FILE]
 //   node dist/bench/nexmark/run.js --query seed --events 1000000 --parallelism 2 [--devices D] [--rate R]
 //   node dist/bench/nexmark/run.js --dump 60 [--query seed] [--rate R] [--devices D]
+//   node dist/bench/nexmark/run.js --query seed|q5 --latency --rate-limit 200000 --seconds 10 [--warmup-seconds 1]
 //
 // A run prints SPEC.md's JSON report as its last stdout line; with --output it writes the query's
 // output lines, sorted, to FILE. --dump prints the first N events (readings with --query seed) as
-// JSON lines, to diff the two generators.
+// JSON lines, to diff the two generators. --latency runs the seed job or q5 on a source paced to
+// --rate-limit records per second for --seconds, event time advancing with wall time, and adds the
+// percentiles of stamp -> arrival at the keyed window operator to the report (bench/nexmark/latency.ts).
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runJob } from '../../src/index.js';
 import { NEXMARK_SINK, type NexmarkJobArgs } from '../jobs/nexmark-query.js';
+import { nowMs } from '../utils/clock.js';
+import { SharedHistogram } from '../utils/shared-histogram.js';
 import { DEFAULT_RATE, eventAt, type NexmarkEvent } from './generator.js';
 import { isQueryName, QUERIES } from './queries.js';
 import { DEFAULT_DEVICES, DEFAULT_SEED_RATE, readingAt } from './sensor.js';
@@ -33,6 +38,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number of at least 0.');
+  return n;
+}
+
 function queryName(value: string): string {
   if (!isQueryName(value) && value !== 'seed') throw new InvalidArgumentError(`choose one of ${QUERY_NAMES.join(', ')}.`);
   return value;
@@ -49,6 +60,20 @@ export interface NexmarkReport {
   cpuSeconds: number;
   peakRssBytes: number;
   outputLines: number;
+  /** Latency mode only: the source's limit, the measured records and their age at the window operator (µs). */
+  rateLimit?: number;
+  samples?: number;
+  p50us?: number;
+  p99us?: number;
+  p999us?: number;
+  maxUs?: number;
+}
+
+/** A latency run: `rateLimit` records per second for `seconds`, ages measured after the first `warmupSeconds`. */
+export interface LatencyOptions {
+  rateLimit: number;
+  seconds: number;
+  warmupSeconds: number;
 }
 
 export interface NexmarkRunOptions {
@@ -62,20 +87,29 @@ export interface NexmarkRunOptions {
   devices?: number;
   /** Collect the output lines and return them sorted (otherwise they are counted and dropped). */
   collect?: boolean;
+  /** Latency mode (seed and q5): `events` is then rateLimit * seconds. */
+  latency?: LatencyOptions;
 }
 
 /** Runs one query as an eddy job; measures from submission to the end of the job. */
 export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: NexmarkReport; lines: string[] | undefined }> {
+  const { latency } = options;
+  const histogram = latency === undefined ? undefined : SharedHistogram.allocate();
+  const events = latency === undefined ? options.events : Math.round(latency.rateLimit * latency.seconds);
   const args: NexmarkJobArgs = {
     query: options.query,
-    events: options.events,
-    rate: options.rate ?? (options.query === 'seed' ? DEFAULT_SEED_RATE : DEFAULT_RATE),
+    events,
+    // In latency mode event time advances with wall time, as in the Flink reference.
+    rate: options.rate ?? latency?.rateLimit ?? (options.query === 'seed' ? DEFAULT_SEED_RATE : DEFAULT_RATE),
     devices: options.devices ?? DEFAULT_DEVICES,
     output: options.collect === true,
   };
   const job = new URL('../jobs/nexmark-query.js', import.meta.url);
   const cpu = process.cpuUsage();
   const started = performance.now();
+  if (latency !== undefined) {
+    args.latency = { rateLimit: latency.rateLimit, histogram: histogram!, measureFromMs: nowMs() + latency.warmupSeconds * 1000 };
+  }
   const client = await runJob(job, { parallelism: options.parallelism, args, jobName: `nexmark ${options.query}` });
   const result = await client.result;
   const seconds = (performance.now() - started) / 1000;
@@ -85,14 +119,25 @@ export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: 
   const report: NexmarkReport = {
     engine: 'eddy',
     query: options.query,
-    events: options.events,
+    events,
     parallelism: options.parallelism,
     seconds,
-    eventsPerSecond: options.events / seconds,
+    eventsPerSecond: events / seconds,
     cpuSeconds: (used.user + used.system) / 1e6,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     outputLines,
   };
+  if (latency !== undefined) {
+    const ages = new SharedHistogram(histogram!).toHdr();
+    Object.assign(report, {
+      rateLimit: latency.rateLimit,
+      samples: ages.totalCount,
+      p50us: ages.getValueAtPercentile(50),
+      p99us: ages.getValueAtPercentile(99),
+      p999us: ages.getValueAtPercentile(99.9),
+      maxUs: ages.maxValue,
+    });
+  }
   return { report, lines };
 }
 
@@ -136,6 +181,10 @@ interface CliOptions {
   devices: number;
   output?: string;
   dump?: number;
+  latency?: boolean;
+  rateLimit?: number;
+  seconds: number;
+  warmupSeconds: number;
 }
 
 async function main(): Promise<void> {
@@ -149,15 +198,25 @@ async function main(): Promise<void> {
     .addOption(new Option('--devices <d>', 'devices of the seed job').argParser(wholeNumber(1)).default(DEFAULT_DEVICES))
     .option('--output <file>', 'write the output lines, sorted, to this file')
     .addOption(new Option('--dump <n>', 'print the first n events as JSON lines and exit').argParser(wholeNumber(0)))
+    .option('--latency', 'latency mode (seed, q5): a paced, stamped source; percentiles of the age at the window operator')
+    .addOption(new Option('--rate-limit <r>', 'latency mode: records per second of wall time').argParser(positiveNumber))
+    .addOption(new Option('--seconds <s>', 'latency mode: how long the source runs').argParser(positiveNumber).default(10))
+    .addOption(new Option('--warmup-seconds <s>', 'latency mode: records stamped in the first s seconds are not measured').argParser(nonNegativeNumber).default(1))
     .parse();
   const o = program.opts<CliOptions>();
   if (o.dump !== undefined) {
     await dump(o.dump, o.query === 'seed' ? (n) => JSON.stringify(readingAt(n, o.rate ?? DEFAULT_SEED_RATE, o.devices)) : (n) => eventJson(eventAt(n, o.rate ?? DEFAULT_RATE)));
     return;
   }
-  const { query, events } = o;
-  if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N).');
-  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined });
+  const { query } = o;
+  if (o.latency === true) {
+    if (query !== 'seed' && query !== 'q5') return program.error('error: --latency measures --query seed or --query q5.');
+    if (o.rateLimit === undefined) return program.error('error: --latency needs --rate-limit RECORDS_PER_SECOND.');
+  }
+  const latency = o.latency === true ? { rateLimit: o.rateLimit!, seconds: o.seconds, warmupSeconds: o.warmupSeconds } : undefined;
+  const events = o.events ?? (latency === undefined ? undefined : 0);
+  if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N, or --latency).');
+  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined, latency });
   if (o.output !== undefined) writeLines(o.output, lines!);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -18,6 +18,8 @@ import {
   type SourceReader,
   type SourceReaderContext,
   type StreamExecutionEnvironment,
+  type TimeWindow,
+  type WindowAssigner,
 } from '../../src/index.js';
 import { dateTimeOf, EVENTS_PER_POLL, nextInt, OUT_OF_ORDERNESS_MS, seed } from './generator.js';
 
@@ -86,11 +88,17 @@ export function readingStream(env: StreamExecutionEnvironment, count: number, ra
   );
 }
 
-/** The seed's job: per device, 10 s windows every 5 s, the pairwise-mean reduce: `device,windowEnd,round(temp * 1000)`. */
-export function seedJob(readings: DataStream<Reading>): DataStream<string> {
+/** The seed job's windows: 10 s every 5 s. */
+export const SEED_WINDOWS = SlidingEventTimeWindows.of(10_000, 5_000);
+
+/**
+ * The seed's job: per device, 10 s windows every 5 s, the pairwise-mean reduce: `device,windowEnd,round(temp * 1000)`.
+ * `windows` is {@link SEED_WINDOWS}, or in latency mode the same wrapped to measure each arrival.
+ */
+export function seedJob(readings: DataStream<Reading>, windows: WindowAssigner<Reading, TimeWindow> = SEED_WINDOWS): DataStream<string> {
   return readings
     .keyBy((r) => r.device_id)
-    .window(SlidingEventTimeWindows.of(10_000, 5_000))
+    .window(windows)
     .reduce(
       (v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2, ts: v1.ts }),
       (device: string, ctx, results, out: Collector<string>) => {

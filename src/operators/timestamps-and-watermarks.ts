@@ -27,6 +27,8 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractOperator<T, T> i
     const assigner = this.strategy.timestampAssigner;
     const eventTime = assigner === undefined ? timestamp : assigner(value, timestamp === timestamp ? timestamp : Number.NEGATIVE_INFINITY);
     if (typeof eventTime !== 'number' || Number.isNaN(eventTime)) {
+      // Without watermarks nothing reads event time: records without one pass (Flink's noWatermarks()).
+      if (assigner === undefined && !this.strategy.emitsWatermarks) return this.output.collect(value, timestamp);
       throw new StreamError(
         'INVALID_ARGUMENT',
         assigner === undefined

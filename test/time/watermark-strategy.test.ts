@@ -71,6 +71,13 @@ describe('watermark strategies', () => {
     assert.throws(() => h.processElement({ id: 'a', time: 1 }), /withTimestampAssigner/);
   });
 
+  it('noWatermarks() without an assigner passes records without timestamps through, as Flink does', async () => {
+    const h = await createHarness((s: DataStream<Event>) => s.assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks<Event>()));
+    h.processElement({ id: 'a', time: 1 });
+    assert.deepEqual(h.values(), [{ id: 'a', time: 1 }]);
+    assert.equal(h.output()[0]!.timestamp, undefined);
+  });
+
   it('withIdleness marks the input idle after the timeout without records, and active on the next record', () => {
     const statuses: boolean[] = [];
     const time = new ActorProcessingTime(() => clock);

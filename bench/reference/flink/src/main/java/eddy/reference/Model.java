@@ -62,14 +62,15 @@ public final class Model {
     long stampMicros();
   }
 
-  /** A bid with its creation stamp: the record type of q5 in latency mode. */
-  public static class StampedBid extends Bid implements Stamped {
+  /** A bid's auction with the event's creation stamp: the record type of q5 in latency mode. */
+  public static class StampedAuction implements Stamped {
+    public long auction;
     public long stamp;
 
-    public StampedBid() {}
+    public StampedAuction() {}
 
-    public StampedBid(Bid b, long stamp) {
-      copyFrom(b);
+    public StampedAuction(long auction, long stamp) {
+      this.auction = auction;
       this.stamp = stamp;
     }
 

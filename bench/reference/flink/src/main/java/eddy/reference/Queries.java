@@ -5,7 +5,7 @@ import eddy.reference.Model.Bid;
 import eddy.reference.Model.Event;
 import eddy.reference.Model.Person;
 import eddy.reference.Model.Reading;
-import eddy.reference.Model.StampedBid;
+import eddy.reference.Model.StampedAuction;
 import eddy.reference.Model.StampedReading;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -13,6 +13,7 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.CoGroupFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.ReduceFunction;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -40,8 +41,9 @@ import org.apache.flink.util.Collector;
 /**
  * The queries of bench/nexmark/SPEC.md and the seed sensor job, in Flink's DataStream API. Each
  * returns its result stream and the formatter that turns a result into its output line (applied
- * only with --output; the benchmark sink counts the result records). Whole records cross every
- * shuffle (no projection before a keyBy), as the straightforward DataStream program writes them.
+ * only with --output; the benchmark sink counts the result records). Records are cut down to the
+ * fields a query reads before they cross a shuffle (tuples or a boxed long), as eddy's queries do
+ * and as Flink SQL's planner does for Nexmark (projection push-down).
  */
 public final class Queries {
   private Queries() {}
@@ -79,7 +81,7 @@ public final class Queries {
       case "q1" -> q1(events);
       case "q2" -> q2(events);
       case "q3" -> q3(events);
-      case "q5" -> o.latency() ? q5(stampedBids(events), true) : q5(bids(events), false);
+      case "q5" -> o.latency() ? q5(stampedBidAuctions(events), a -> a.auction, true) : q5(bidAuctions(events), a -> a, false);
       case "q7" -> q7(events);
       case "q8" -> q8(events);
       case "q11" -> q11(events);
@@ -107,10 +109,18 @@ public final class Queries {
     }).returns(Bid.class).name("Bids");
   }
 
-  static DataStream<StampedBid> stampedBids(DataStream<Event> events) {
-    return events.<StampedBid>flatMap((e, out) -> {
-      if (e.bid != null) out.collect(new StampedBid(e.bid, e.stamp));
-    }).returns(StampedBid.class).name("Stamped Bids");
+  /** Each bid's auction (q5). */
+  static DataStream<Long> bidAuctions(DataStream<Event> events) {
+    return events.<Long>flatMap((e, out) -> {
+      if (e.bid != null) out.collect(e.bid.auction);
+    }).returns(Types.LONG).name("q5 Bid auctions");
+  }
+
+  /** Each bid's auction with the event's creation stamp (q5 in latency mode). */
+  static DataStream<StampedAuction> stampedBidAuctions(DataStream<Event> events) {
+    return events.<StampedAuction>flatMap((e, out) -> {
+      if (e.bid != null) out.collect(new StampedAuction(e.bid.auction, e.stamp));
+    }).returns(StampedAuction.class).name("q5 Stamped bid auctions");
   }
 
   // ---- q0: pass-through ----
@@ -145,58 +155,60 @@ public final class Queries {
 
   // ---- q3: local item suggestion, an unbounded incremental join ----
 
+  /** Persons cut down to (id, name, city, state); auctions to (id, seller). */
   static Job<Tuple4<String, String, String, Long>> q3(DataStream<Event> events) {
-    DataStream<Person> persons = events.<Person>flatMap((e, out) -> {
+    DataStream<Tuple4<Long, String, String, String>> persons = events.<Tuple4<Long, String, String, String>>flatMap((e, out) -> {
       Person p = e.person;
-      if (p != null && (p.state.equals("OR") || p.state.equals("ID") || p.state.equals("CA"))) out.collect(p);
-    }).returns(Person.class).name("q3 Persons OR ID CA");
-    DataStream<Auction> auctions = events.<Auction>flatMap((e, out) -> {
-      if (e.auction != null && e.auction.category == 10) out.collect(e.auction);
-    }).returns(Auction.class).name("q3 Auctions category 10");
-    DataStream<Tuple4<String, String, String, Long>> out = persons.keyBy(p -> p.id, Types.LONG)
-        .connect(auctions.keyBy(a -> a.seller, Types.LONG))
+      if (p != null && (p.state.equals("OR") || p.state.equals("ID") || p.state.equals("CA"))) out.collect(Tuple4.of(p.id, p.name, p.city, p.state));
+    }).returns(Types.TUPLE(Types.LONG, Types.STRING, Types.STRING, Types.STRING)).name("q3 Persons OR ID CA");
+    DataStream<Tuple2<Long, Long>> auctions = events.<Tuple2<Long, Long>>flatMap((e, out) -> {
+      if (e.auction != null && e.auction.category == 10) out.collect(Tuple2.of(e.auction.id, e.auction.seller));
+    }).returns(Types.TUPLE(Types.LONG, Types.LONG)).name("q3 Auctions category 10");
+    DataStream<Tuple4<String, String, String, Long>> out = persons.keyBy(p -> p.f0, Types.LONG)
+        .connect(auctions.keyBy(a -> a.f1, Types.LONG))
         .process(new Q3Join())
         .returns(new TypeHint<Tuple4<String, String, String, Long>>() {})
         .name("q3 Join");
     return new Job<>(out, lines((t, ts) -> t.f0 + "," + t.f1 + ',' + t.f2 + ',' + t.f3));
   }
 
-  /** Keyed by person id = seller: the person once seen, the auction ids that came before it. */
-  static final class Q3Join extends KeyedCoProcessFunction<Long, Person, Auction, Tuple4<String, String, String, Long>> {
-    private transient ValueState<Person> person;
+  /** Keyed by person id = seller: the person (id, name, city, state) once seen, the auction ids that came before it. */
+  static final class Q3Join extends KeyedCoProcessFunction<Long, Tuple4<Long, String, String, String>, Tuple2<Long, Long>, Tuple4<String, String, String, Long>> {
+    private transient ValueState<Tuple4<Long, String, String, String>> person;
     private transient ListState<Long> pending;
 
     @Override
     public void open(OpenContext openContext) {
-      person = getRuntimeContext().getState(new ValueStateDescriptor<>("person", Person.class));
+      person = getRuntimeContext().getState(new ValueStateDescriptor<>("person", Types.TUPLE(Types.LONG, Types.STRING, Types.STRING, Types.STRING)));
       pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-auctions", Types.LONG));
     }
 
     @Override
-    public void processElement1(Person p, Context ctx, Collector<Tuple4<String, String, String, Long>> out) throws Exception {
-      person.update(p);
+    public void processElement1(Tuple4<Long, String, String, String> p, Context ctx, Collector<Tuple4<String, String, String, Long>> out) throws Exception {
+      person.update(Tuple4.of(p.f0, p.f1, p.f2, p.f3)); // a copy: with object reuse the input tuple is recycled
       Iterable<Long> waiting = pending.get();
       if (waiting != null) {
-        for (Long auctionId : waiting) out.collect(Tuple4.of(p.name, p.city, p.state, auctionId));
+        for (Long auctionId : waiting) out.collect(Tuple4.of(p.f1, p.f2, p.f3, auctionId));
         pending.clear();
       }
     }
 
     @Override
-    public void processElement2(Auction a, Context ctx, Collector<Tuple4<String, String, String, Long>> out) throws Exception {
-      Person p = person.value();
-      if (p != null) out.collect(Tuple4.of(p.name, p.city, p.state, a.id));
-      else pending.add(a.id);
+    public void processElement2(Tuple2<Long, Long> a, Context ctx, Collector<Tuple4<String, String, String, Long>> out) throws Exception {
+      Tuple4<Long, String, String, String> p = person.value();
+      if (p != null) out.collect(Tuple4.of(p.f1, p.f2, p.f3, a.f0));
+      else pending.add(a.f0);
     }
   }
 
   // ---- q5: hot items ----
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static <B extends Bid> Job<Tuple3<Long, Long, Long>> q5(DataStream<B> bids, boolean measure) {
+  /** q5 over bids cut down to {@code B} (the auction, or in latency mode the auction and the stamp). */
+  static <B> Job<Tuple3<Long, Long, Long>> q5(DataStream<B> bids, KeySelector<B, Long> auctionOf, boolean measure) {
     WindowAssigner<Object, TimeWindow> sliding = SlidingEventTimeWindows.of(Duration.ofSeconds(10), Duration.ofSeconds(2));
     WindowAssigner<Object, TimeWindow> assigner = measure ? new LatencyAssigner(sliding) : sliding;
-    DataStream<Tuple3<Long, Long, Long>> counts = bids.keyBy(b -> b.auction, Types.LONG)
+    DataStream<Tuple3<Long, Long, Long>> counts = bids.keyBy(auctionOf, Types.LONG)
         .window((WindowAssigner) assigner)
         .aggregate(new CountBids<B>(), new AuctionCount(), Types.LONG, Types.LONG,
             new TypeHint<Tuple3<Long, Long, Long>>() {}.getTypeInfo())
@@ -286,17 +298,20 @@ public final class Queries {
     return timeA < timeB;
   }
 
-  /** (windowEnd, auction, bidder, price, dateTime). */
+  /** (windowEnd, auction, bidder, price, dateTime), over bids cut down to (auction, bidder, price, dateTime). */
   static Job<Tuple5<Long, Long, Long, Long, Long>> q7(DataStream<Event> events) {
     TypeInformation<Tuple5<Long, Long, Long, Long, Long>> type = new TypeHint<Tuple5<Long, Long, Long, Long, Long>>() {}.getTypeInfo();
-    ReduceFunction<Bid> highest = (a, b) -> beats(b.price, b.bidder, b.auction, b.dateTime, a.price, a.bidder, a.auction, a.dateTime) ? b : a;
-    DataStream<Tuple5<Long, Long, Long, Long, Long>> perAuction = bids(events).keyBy(b -> b.auction, Types.LONG)
+    DataStream<Tuple4<Long, Long, Long, Long>> bids = events.<Tuple4<Long, Long, Long, Long>>flatMap((e, out) -> {
+      if (e.bid != null) out.collect(Tuple4.of(e.bid.auction, e.bid.bidder, e.bid.price, e.bid.dateTime));
+    }).returns(Types.TUPLE(Types.LONG, Types.LONG, Types.LONG, Types.LONG)).name("q7 Bids");
+    ReduceFunction<Tuple4<Long, Long, Long, Long>> highest = (a, b) -> beats(b.f2, b.f1, b.f0, b.f3, a.f2, a.f1, a.f0, a.f3) ? b : a;
+    DataStream<Tuple5<Long, Long, Long, Long, Long>> perAuction = bids.keyBy(b -> b.f0, Types.LONG)
         .window(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
-        .reduce(highest, new ProcessWindowFunction<Bid, Tuple5<Long, Long, Long, Long, Long>, Long, TimeWindow>() {
+        .reduce(highest, new ProcessWindowFunction<Tuple4<Long, Long, Long, Long>, Tuple5<Long, Long, Long, Long, Long>, Long, TimeWindow>() {
           @Override
-          public void process(Long key, Context ctx, Iterable<Bid> best, Collector<Tuple5<Long, Long, Long, Long, Long>> out) {
-            Bid b = best.iterator().next();
-            out.collect(Tuple5.of(ctx.window().getEnd(), b.auction, b.bidder, b.price, b.dateTime));
+          public void process(Long key, Context ctx, Iterable<Tuple4<Long, Long, Long, Long>> best, Collector<Tuple5<Long, Long, Long, Long, Long>> out) {
+            Tuple4<Long, Long, Long, Long> b = best.iterator().next();
+            out.collect(Tuple5.of(ctx.window().getEnd(), b.f0, b.f1, b.f2, b.f3));
           }
         }, type)
         .name("q7 Highest bid per auction");
@@ -312,16 +327,17 @@ public final class Queries {
 
   // ---- q8: new users, a window join ----
 
+  /** Persons cut down to (id, name, dateTime), auctions to their seller. */
   static Job<Tuple3<Long, String, Long>> q8(DataStream<Event> events) {
-    DataStream<Person> persons = events.<Person>flatMap((e, out) -> {
-      if (e.person != null) out.collect(e.person);
-    }).returns(Person.class).name("q8 Persons");
-    DataStream<Auction> auctions = events.<Auction>flatMap((e, out) -> {
-      if (e.auction != null) out.collect(e.auction);
-    }).returns(Auction.class).name("q8 Auctions");
-    DataStream<Tuple3<Long, String, Long>> out = persons.coGroup(auctions)
-        .where(p -> p.id, Types.LONG)
-        .equalTo(a -> a.seller, Types.LONG)
+    DataStream<Tuple3<Long, String, Long>> persons = events.<Tuple3<Long, String, Long>>flatMap((e, out) -> {
+      if (e.person != null) out.collect(Tuple3.of(e.person.id, e.person.name, e.person.dateTime));
+    }).returns(Types.TUPLE(Types.LONG, Types.STRING, Types.LONG)).name("q8 Persons");
+    DataStream<Long> sellers = events.<Long>flatMap((e, out) -> {
+      if (e.auction != null) out.collect(e.auction.seller);
+    }).returns(Types.LONG).name("q8 Auction sellers");
+    DataStream<Tuple3<Long, String, Long>> out = persons.coGroup(sellers)
+        .where(p -> p.f0, Types.LONG)
+        .equalTo(seller -> seller, Types.LONG)
         .window(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
         .apply(new NewUsers(), new TypeHint<Tuple3<Long, String, Long>>() {}.getTypeInfo())
         .name("q8 New users");
@@ -329,12 +345,12 @@ public final class Queries {
   }
 
   /** One (person, window) line when the person's window also holds an auction they sell. */
-  static final class NewUsers implements CoGroupFunction<Person, Auction, Tuple3<Long, String, Long>> {
+  static final class NewUsers implements CoGroupFunction<Tuple3<Long, String, Long>, Long, Tuple3<Long, String, Long>> {
     @Override
-    public void coGroup(Iterable<Person> persons, Iterable<Auction> auctions, Collector<Tuple3<Long, String, Long>> out) {
-      if (!auctions.iterator().hasNext()) return;
-      for (Person p : persons) {
-        out.collect(Tuple3.of(p.id, p.name, TimeWindow.getWindowStartWithOffset(p.dateTime, 0, 10_000)));
+    public void coGroup(Iterable<Tuple3<Long, String, Long>> persons, Iterable<Long> sellers, Collector<Tuple3<Long, String, Long>> out) {
+      if (!sellers.iterator().hasNext()) return;
+      for (Tuple3<Long, String, Long> p : persons) {
+        out.collect(Tuple3.of(p.f0, p.f1, TimeWindow.getWindowStartWithOffset(p.f2, 0, 10_000)));
       }
     }
   }
@@ -342,9 +358,12 @@ public final class Queries {
   // ---- q11: user sessions ----
 
   static Job<Tuple4<Long, Long, Long, Long>> q11(DataStream<Event> events) {
-    DataStream<Tuple4<Long, Long, Long, Long>> out = bids(events).keyBy(b -> b.bidder, Types.LONG)
+    DataStream<Long> bidders = events.<Long>flatMap((e, out) -> {
+      if (e.bid != null) out.collect(e.bid.bidder);
+    }).returns(Types.LONG).name("q11 Bidders");
+    DataStream<Tuple4<Long, Long, Long, Long>> out = bidders.keyBy(b -> b, Types.LONG)
         .window(EventTimeSessionWindows.withGap(Duration.ofSeconds(10)))
-        .aggregate(new CountBids<Bid>(), new ProcessWindowFunction<Long, Tuple4<Long, Long, Long, Long>, Long, TimeWindow>() {
+        .aggregate(new CountBids<Long>(), new ProcessWindowFunction<Long, Tuple4<Long, Long, Long, Long>, Long, TimeWindow>() {
           @Override
           public void process(Long bidder, Context ctx, Iterable<Long> count, Collector<Tuple4<Long, Long, Long, Long>> out) {
             out.collect(Tuple4.of(bidder, count.iterator().next(), ctx.window().getStart(), ctx.window().getEnd()));
