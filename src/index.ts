@@ -27,7 +27,7 @@ export {
   type WindowReduceOptions,
   type ProcessAllWindowFunction,
 } from './api/windowed-stream.js';
-export { JoinedStreams, WindowJoinSpec } from './api/joined-streams.js';
+export { CoGroupedStreams, JoinedStreams, WindowCoGroupSpec, WindowJoinSpec, type CoGroupFunction } from './api/joined-streams.js';
 export { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './operators/windows/assigners/tumbling.js';
 export { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './operators/windows/assigners/sliding.js';
 export { EventTimeSessionWindows, ProcessingTimeSessionWindows, type SessionGapExtractor } from './operators/windows/assigners/session.js';

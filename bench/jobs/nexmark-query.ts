@@ -1,13 +1,13 @@
 // Benchmark job: the Nexmark source -> one query of bench/nexmark/queries.ts (or the seed's sensor
 // job on generated readings, bench/nexmark/sensor.ts) -> a discarding sink (its records-in metric,
-// summed over subtasks, is the output line count), or, with `output`, the lines collected back to
-// the main thread. With `latency`, the seed job or q5 on a paced, stamped source, measured at their
+// summed over subtasks, is the number of results), or, with `output`, the results formatted as
+// output lines and collected back to the main thread. With `latency`, the seed job or q5 on a paced, stamped source, measured at their
 // keyed window operator (bench/nexmark/latency.ts).
 
 import { defineJob } from '../../src/index.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';
 import { latencyQ5, latencySeedJob, type LatencyArgs } from '../nexmark/latency.js';
-import { isQueryName, QUERIES } from '../nexmark/queries.js';
+import { isQueryName, QUERIES, type QueryJob } from '../nexmark/queries.js';
 import { DEFAULT_DEVICES, DEFAULT_SEED_RATE, readingStream, seedJob } from '../nexmark/sensor.js';
 
 export interface NexmarkJobArgs {
@@ -25,27 +25,27 @@ export interface NexmarkJobArgs {
   latency?: LatencyArgs;
 }
 
-/** The operator name of the discarding sink (what `sinkTo` calls it), whose records-in is the number of output lines. */
+/** The operator name of the discarding sink (what `sinkTo` calls it), whose records-in is the number of results (= output lines). */
 export const NEXMARK_SINK = 'Sink';
 
 export default defineJob((env, args: NexmarkJobArgs) => {
-  let lines;
+  let job: QueryJob<any>;
   const { latency } = args;
   if (latency !== undefined && args.query !== 'seed' && args.query !== 'q5') {
     throw new RangeError(`Latency mode measures the seed job and q5, not "${args.query}".`);
   }
   if (latency !== undefined && args.query === 'seed') {
-    lines = latencySeedJob(env, args.events, args.rate ?? latency.rateLimit, args.devices ?? DEFAULT_DEVICES, latency);
+    job = latencySeedJob(env, args.events, args.rate ?? latency.rateLimit, args.devices ?? DEFAULT_DEVICES, latency);
   } else if (latency !== undefined) {
-    lines = latencyQ5(env, args.events, args.rate ?? latency.rateLimit, latency);
+    job = latencyQ5(env, args.events, args.rate ?? latency.rateLimit, latency);
   } else if (args.query === 'seed') {
-    lines = seedJob(readingStream(env, args.events, args.rate ?? DEFAULT_SEED_RATE, args.devices ?? DEFAULT_DEVICES));
+    job = seedJob(readingStream(env, args.events, args.rate ?? DEFAULT_SEED_RATE, args.devices ?? DEFAULT_DEVICES));
   } else if (isQueryName(args.query)) {
-    lines = QUERIES[args.query](nexmarkStream(env, args.events, args.rate ?? DEFAULT_RATE));
+    job = QUERIES[args.query](nexmarkStream(env, args.events, args.rate ?? DEFAULT_RATE));
   } else {
     throw new RangeError(`Unknown Nexmark query "${args.query}"; choose seed or one of ${Object.keys(QUERIES).join(', ')}.`);
   }
-  if (args.output) return lines;
-  lines.sinkTo({ createWriter: () => ({ write() {} }) });
+  if (args.output) return job.results.map(job.format).name('Format lines');
+  job.results.sinkTo({ createWriter: () => ({ write() {} }) });
   return undefined;
 });

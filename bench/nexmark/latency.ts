@@ -27,8 +27,8 @@ import {
 import { nowMs } from '../utils/clock.js';
 import { SharedHistogram } from '../utils/shared-histogram.js';
 import { eventAt, eventTime, EVENTS_PER_POLL, OUT_OF_ORDERNESS_MS, type NexmarkEvent } from './generator.js';
-import { COUNT, hotItems } from './queries.js';
-import { readingAt, SEED_WINDOWS, seedJob, type Reading } from './sensor.js';
+import { COUNT, hotItems, type AuctionCount, type QueryJob } from './queries.js';
+import { readingAt, SEED_WINDOWS, seedJob, type Reading, type WindowMean } from './sensor.js';
 
 /** What a latency run passes its job (a SharedArrayBuffer travels to every worker as shared memory). */
 export interface LatencyArgs {
@@ -161,7 +161,7 @@ function pacedStream<T extends Stamped>(
 }
 
 /** The seed job on paced, stamped readings, measured at its window operator. */
-export function latencySeedJob(env: StreamExecutionEnvironment, count: number, rate: number, devices: number, latency: LatencyArgs): DataStream<string> {
+export function latencySeedJob(env: StreamExecutionEnvironment, count: number, rate: number, devices: number, latency: LatencyArgs): QueryJob<WindowMean> {
   const readings = pacedStream<Reading & Stamped>(env, count, latency, (n, stamp) => Object.assign(readingAt(n, rate, devices), { stamp }), (r) => r.ts, 'Sensor Readings');
   const age = ageRecorder(latency);
   // The stamp rides along: a stream of stamped readings is a stream of readings to the job.
@@ -174,7 +174,7 @@ interface StampedAuction extends Stamped {
 }
 
 /** q5 on paced, stamped events, measured where its window operator counts each bid. */
-export function latencyQ5(env: StreamExecutionEnvironment, count: number, rate: number, latency: LatencyArgs): DataStream<string> {
+export function latencyQ5(env: StreamExecutionEnvironment, count: number, rate: number, latency: LatencyArgs): QueryJob<AuctionCount> {
   const events = pacedStream<NexmarkEvent & Stamped>(env, count, latency, (n, stamp) => Object.assign(eventAt(n, rate), { stamp }), eventTime, 'Nexmark Source');
   const age = ageRecorder(latency);
   const countAndMeasure: AggregateFunction<StampedAuction, number, number> = {

@@ -22,6 +22,7 @@ import {
   type WindowAssigner,
 } from '../../src/index.js';
 import { dateTimeOf, EVENTS_PER_POLL, nextInt, OUT_OF_ORDERNESS_MS, seed } from './generator.js';
+import type { QueryJob } from './queries.js';
 
 /** A sensor reading, fields in the Flink reference's order. */
 export interface Reading {
@@ -91,19 +92,28 @@ export function readingStream(env: StreamExecutionEnvironment, count: number, ra
 /** The seed job's windows: 10 s every 5 s. */
 export const SEED_WINDOWS = SlidingEventTimeWindows.of(10_000, 5_000);
 
+/** A seed job result: the pairwise mean of one device's window. */
+export interface WindowMean {
+  device: string;
+  windowEnd: number;
+  temp: number;
+}
+
 /**
- * The seed's job: per device, 10 s windows every 5 s, the pairwise-mean reduce: `device,windowEnd,round(temp * 1000)`.
- * `windows` is {@link SEED_WINDOWS}, or in latency mode the same wrapped to measure each arrival.
+ * The seed's job: per device, 10 s windows every 5 s, the pairwise-mean reduce; its line
+ * `device,windowEnd,round(temp * 1000)`. `windows` is {@link SEED_WINDOWS}, or in latency mode the
+ * same wrapped to measure each arrival.
  */
-export function seedJob(readings: DataStream<Reading>, windows: WindowAssigner<Reading, TimeWindow> = SEED_WINDOWS): DataStream<string> {
-  return readings
+export function seedJob(readings: DataStream<Reading>, windows: WindowAssigner<Reading, TimeWindow> = SEED_WINDOWS): QueryJob<WindowMean> {
+  const results = readings
     .keyBy((r) => r.device_id)
     .window(windows)
     .reduce(
       (v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2, ts: v1.ts }),
-      (device: string, ctx, results, out: Collector<string>) => {
-        for (const r of results) out.collect(`${device},${ctx.window.end},${Math.round(r.temp * 1000)}`);
+      (device: string, ctx, means, out: Collector<WindowMean>) => {
+        for (const r of means) out.collect({ device, windowEnd: ctx.window.end, temp: r.temp });
       },
     )
     .name('seed: pairwise mean per device');
+  return { results, format: (m) => `${m.device},${m.windowEnd},${Math.round(m.temp * 1000)}` };
 }

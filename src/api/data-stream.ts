@@ -18,7 +18,7 @@ import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import { ProcessFunction, type Collector, type KeyedProcessFunction } from './functions.js';
 import { ConnectedStreams, IntervalJoin } from './connected-streams.js';
-import { JoinedStreams } from './joined-streams.js';
+import { CoGroupedStreams, JoinedStreams } from './joined-streams.js';
 import { OutputTag } from './output-tag.js';
 import type { Sink } from './sink.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
@@ -140,6 +140,15 @@ export class DataStream<T> {
   join<R>(other: DataStream<R>): JoinedStreams<T, R> {
     this.assertSameJob(other, 'join');
     return new JoinedStreams(this, other);
+  }
+
+  /**
+   * Groups this stream with another on a key within windows:
+   * coGroup(b).where(k1).equalTo(k2).window(w).apply((lefts, rights, out) => ...), once per key and window.
+   */
+  coGroup<R>(other: DataStream<R>): CoGroupedStreams<T, R> {
+    this.assertSameJob(other, 'coGroup');
+    return new CoGroupedStreams(this, other);
   }
 
   /** @internal A stream reading the main output of `node`. */

@@ -1,7 +1,7 @@
 // Event-time jobs at parallelism 1, 2 and 4 with punctuated watermarks give exactly the answers of
 // a single-threaded run of the same operators (the harness): tumbling windows with lateness and
 // a late side output, sessions, sliding windows (aggregate and the order-sensitive reduce), and
-// the window join, which is also held against a nested loop. (Its input has no late records: with
+// the window join and co-group, also held against plain loops. (Its input has no late records: with
 // parallel branches before a union, lateness depends on which branch's watermark comes first.)
 
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ async function singleThreaded(which: EventTimeCase): Promise<string[]> {
   return h.values();
 }
 
-const CASES: EventTimeCase[] = ['tumbling-lateness', 'sessions', 'sliding-aggregate', 'sliding-reduce', 'window-join'];
+const CASES: EventTimeCase[] = ['tumbling-lateness', 'sessions', 'sliding-aggregate', 'sliding-reduce', 'window-join', 'window-cogroup'];
 
 describe('event time: the single-threaded reference', () => {
   it('has late records, several windows per key and joined pairs (the cases test something)', async () => {
@@ -42,6 +42,20 @@ describe('event time: the single-threaded reference', () => {
       }
     }
     assert.deepEqual([...joined].sort(), expected.sort());
+  });
+
+  it('co-groups once per key and window that holds a record of either side, with both sides\' records', async () => {
+    const groups = new Map<string, [number, number]>();
+    for (const r of readings(COUNT, KEYS)) {
+      const id = `${r.key} ${Math.floor(r.ts / 25)}`;
+      const counts = groups.get(id) ?? [0, 0];
+      counts[r.v % 3 === 0 ? 0 : 1]++;
+      groups.set(id, counts);
+    }
+    const expected = [...groups].map(([id, [l, r]]) => `${id} ${l}x${r}`);
+    const actual = await singleThreaded('window-cogroup');
+    assert.ok(actual.some((line) => line.endsWith('x0')) && actual.some((line) => / 0x/.test(line)), 'some groups have one side only');
+    assert.deepEqual([...actual].sort(), expected.sort());
   });
 });
 
