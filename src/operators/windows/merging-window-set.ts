@@ -5,6 +5,7 @@
 import type { HeapKeyedStateBackend, ValueState } from '../../state/keyed-state-backend.js';
 import { ValueStateDescriptor } from '../../state/keyed-state-backend.js';
 import { StreamError } from '../../errors.js';
+import { mergesLikeSessions } from './assigners/session.js';
 import { TimeWindow } from './time-window.js';
 import type { MergingWindowAssigner } from './window-assigner.js';
 
@@ -33,12 +34,15 @@ export class MergingWindowSet {
   /** Merges found by the assigner during `addWindow`: group, result, group, result ... */
   private readonly found: (TimeWindow[] | TimeWindow)[] = [];
   private readonly collect = (group: TimeWindow[], result: TimeWindow): void => void this.found.push(group, result);
+  /** The assigner merges overlapping or touching windows into their cover (the built-in sessions). */
+  private readonly coverMerging: boolean;
 
   constructor(
     backend: HeapKeyedStateBackend,
     private readonly assigner: MergingWindowAssigner<unknown>,
   ) {
     this.state = backend.getState(new ValueStateDescriptor<number[]>('merging-window-set'));
+    this.coverMerging = mergesLikeSessions(assigner);
   }
 
   /** Reads the current key's windows. */
@@ -71,6 +75,7 @@ export class MergingWindowSet {
    * belongs to now: `window` itself, or the merged window that covers it.
    */
   addWindow(window: TimeWindow, merge: MergeFunction): TimeWindow {
+    if (this.coverMerging && this.mapping.length <= SLOTS) return this.addToOneSession(window, merge);
     const windows: TimeWindow[] = [];
     for (let i = 0; i < this.mapping.length; i += SLOTS) windows.push(new TimeWindow(this.mapping[i]!, this.mapping[i + 1]!));
     windows.push(window);
@@ -96,6 +101,31 @@ export class MergingWindowSet {
     // Flink would also re-map a window equal to an in-flight one to itself, orphaning its state.
     if (result === window && this.indexOf(window) < 0) this.mapping.push(window.start, window.end, window.start, window.end);
     this.found.length = 0;
+    return result;
+  }
+
+  /**
+   * addWindow for cover merging when the key has at most one window in flight: what the general
+   * path computes for that case, without building and sorting window lists.
+   */
+  private addToOneSession(window: TimeWindow, merge: MergeFunction): TimeWindow {
+    const mapping = this.mapping;
+    if (mapping.length === 0 || window.start > mapping[1]! || window.end < mapping[0]!) {
+      mapping.push(window.start, window.end, window.start, window.end);
+      return window;
+    }
+    const start = mapping[0]!;
+    const end = mapping[1]!;
+    const coverStart = Math.min(start, window.start);
+    const coverEnd = Math.max(end, window.end);
+    // The new window lies inside the one in flight: it takes the element, nothing changes.
+    if (coverStart === start && coverEnd === end) return window.start === start && window.end === end ? window : new TimeWindow(start, end);
+    const inFlight = new TimeWindow(start, end);
+    const stateWindow = new TimeWindow(mapping[2]!, mapping[3]!);
+    const result = new TimeWindow(coverStart, coverEnd);
+    mapping[0] = coverStart;
+    mapping[1] = coverEnd;
+    merge(result, [inFlight], stateWindow, []);
     return result;
   }
 

@@ -89,9 +89,28 @@ export function fixedSizeWindowNamespaces(size: number): WindowNamespaces<TimeWi
   };
 }
 
-/** Namespaces of time windows of any length (sessions): `"start/end"`. */
+/** Slots of the session namespace cache (a power of two). */
+const NAMESPACE_CACHE_SIZE = 4096;
+const cachedStarts = new Float64Array(NAMESPACE_CACHE_SIZE).fill(Number.NaN);
+const cachedEnds = new Float64Array(NAMESPACE_CACHE_SIZE);
+const cachedNamespaces: string[] = new Array<string>(NAMESPACE_CACHE_SIZE).fill('');
+
+/**
+ * Namespaces of time windows of any length (sessions): `"start/end"`. A session's window is named
+ * many times per element (state, trigger, timers), so recent names are kept in a direct-mapped
+ * cache: a hit returns the same string, whose hash V8 has already computed for the state maps.
+ */
 export const timeWindowNamespaces: WindowNamespaces<TimeWindow> = {
-  namespaceOf: (window) => `${window.start}/${window.end}`,
+  namespaceOf: (window) => {
+    const { start, end } = window;
+    const slot = (Math.imul(start | 0, 0x9e3779b1) ^ Math.imul(end | 0, 0x85ebca6b)) >>> 20;
+    if (cachedStarts[slot] === start && cachedEnds[slot] === end) return cachedNamespaces[slot]!;
+    const namespace = `${start}/${end}`;
+    cachedStarts[slot] = start;
+    cachedEnds[slot] = end;
+    cachedNamespaces[slot] = namespace;
+    return namespace;
+  },
   windowOf: (namespace) => {
     const text = namespace as string;
     const slash = text.indexOf('/');

@@ -49,6 +49,15 @@ abstract class SessionWindows<T> implements MergingWindowAssigner<T> {
   }
 }
 
+/**
+ * True when `assigner` merges as the built-in session assigners do (Flink's TimeWindow.mergeWindows:
+ * windows that overlap or touch merge into their cover), which lets the merging window set take
+ * its fast path for keys with at most one session in flight.
+ */
+export function mergesLikeSessions(assigner: MergingWindowAssigner<unknown>): boolean {
+  return assigner.mergeWindows === SessionWindows.prototype.mergeWindows;
+}
+
 function requireGapFunction<T>(fn: SessionGapExtractor<T>, where: string): SessionGapExtractor<T> {
   if (typeof fn !== 'function') throw new TypeError(`${where} expects a function (element) => gap in ms.`);
   return fn;
