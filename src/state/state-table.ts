@@ -68,6 +68,14 @@ export class StateTable<C> {
   namespace: Namespace = DEFAULT_NAMESPACE;
   private readonly flat: (Map<StateKey, C> | undefined)[];
   private readonly nested: (Map<StateKey, NamespaceMap<C>> | undefined)[];
+  /**
+   * The namespace map of the key last looked up (`undefined`: it has none), since one record
+   * usually touches several namespaces of its key (one per window). Reset whenever a key's map
+   * may be dropped or replaced other than through `put` and `remove`.
+   */
+  private memoKey: StateKey | undefined;
+  private memoGroup = -1;
+  private memoNamespaces: NamespaceMap<C> | undefined;
 
   constructor(
     readonly name: string,
@@ -87,10 +95,21 @@ export class StateTable<C> {
       const byKey = this.flat[host.currentGroupIndex];
       return byKey === undefined ? undefined : byKey.get(host.currentStateKey);
     }
-    const byKey = this.nested[host.currentGroupIndex];
-    if (byKey === undefined) return undefined;
-    const byNamespace = byKey.get(host.currentStateKey);
+    const byNamespace = this.namespacesOfCurrentKey();
     return byNamespace === undefined ? undefined : byNamespace.get(this.namespace);
+  }
+
+  /** The current key's cells in namespaces other than the default, if it has any. */
+  private namespacesOfCurrentKey(): NamespaceMap<C> | undefined {
+    const host = this.host;
+    const key = host.currentStateKey;
+    const group = host.currentGroupIndex;
+    if (key === this.memoKey && group === this.memoGroup) return this.memoNamespaces;
+    const byNamespace = this.nested[group]?.get(key);
+    this.memoKey = key;
+    this.memoGroup = group;
+    this.memoNamespaces = byNamespace;
+    return byNamespace;
   }
 
   /** Sets the cell of the current key and namespace. */
@@ -102,10 +121,15 @@ export class StateTable<C> {
       byKey.set(host.currentStateKey, cell);
       return;
     }
+    const byNamespace = this.namespacesOfCurrentKey();
+    if (byNamespace !== undefined) {
+      byNamespace.set(this.namespace, cell);
+      return;
+    }
     const byKey = this.nested[group] ?? (this.nested[group] = this.newGroup<NamespaceMap<C>>(group));
-    const byNamespace = byKey.get(host.currentStateKey);
-    if (byNamespace === undefined) byKey.set(host.currentStateKey, new Map([[this.namespace, cell]]));
-    else byNamespace.set(this.namespace, cell);
+    const created = new Map([[this.namespace, cell]]);
+    byKey.set(host.currentStateKey, created);
+    this.memoNamespaces = created;
   }
 
   /** Removes the cell of the current key and namespace; a key with no cell left is gone. */
@@ -115,10 +139,11 @@ export class StateTable<C> {
       this.flat[host.currentGroupIndex]?.delete(host.currentStateKey);
       return;
     }
-    const byKey = this.nested[host.currentGroupIndex];
-    const byNamespace = byKey?.get(host.currentStateKey);
+    const byNamespace = this.namespacesOfCurrentKey();
     if (byNamespace === undefined || !byNamespace.delete(this.namespace)) return;
-    if (byNamespace.size === 0) byKey!.delete(host.currentStateKey);
+    if (byNamespace.size > 0) return;
+    this.nested[host.currentGroupIndex]!.delete(host.currentStateKey);
+    this.memoNamespaces = undefined;
   }
 
   private newGroup<V>(group: number): Map<StateKey, V> {
@@ -167,6 +192,7 @@ export class StateTable<C> {
 
   /** Removes whatever expired by `now` (TTL tables only); returns how many cells went away. */
   prune(now: number): number {
+    this.memoKey = undefined;
     let removed = 0;
     for (let group = 0; group < this.flat.length; group++) {
       const flat = this.flat[group];
@@ -215,6 +241,7 @@ export class StateTable<C> {
 
   /** Adds the cells of a snapshot of this state to `group` (replacing cells of the same key). */
   restoreGroup(group: number, data: StateGroupSnapshot): void {
+    this.memoKey = undefined;
     if (data.entries.length > 0) {
       const flat = this.flat[group] ?? (this.flat[group] = new Map());
       for (const [key, cell] of data.entries) flat.set(stateKeyOf(key), this.codec.decode(cell));

@@ -23,7 +23,8 @@ export type WindowContentsSpec<IN, ACC> =
  */
 export interface WindowContents<IN, ACC> {
   setWindow(namespace: Namespace): void;
-  add(value: IN): void;
+  /** Adds `value`; true when the window is known to have held something before (false: empty, or not known). */
+  add(value: IN): boolean;
   /** The contents to emit, or `undefined` when the window holds nothing. */
   get(): ACC | undefined;
   clear(): void;
@@ -57,7 +58,7 @@ abstract class SingleValueContents<IN, V> implements WindowContents<IN, V> {
     this.state.setCurrentNamespace(namespace);
   }
 
-  abstract add(value: IN): void;
+  abstract add(value: IN): boolean;
   protected abstract combine(a: V, b: V): V;
 
   get(): V | undefined {
@@ -93,9 +94,10 @@ class ReducedContents<T> extends SingleValueContents<T, T> {
     super(state);
   }
 
-  add(value: T): void {
+  add(value: T): boolean {
     const current = this.state.value();
     this.state.update(current === undefined ? value : this.reduce(current, value));
+    return current !== undefined;
   }
 
   protected combine(a: T, b: T): T {
@@ -111,9 +113,10 @@ class AggregatedContents<IN, ACC> extends SingleValueContents<IN, ACC> {
     super(state);
   }
 
-  add(value: IN): void {
+  add(value: IN): boolean {
     const current = this.state.value();
     this.state.update(this.aggregate.add(value, current === undefined ? this.aggregate.createAccumulator() : current));
+    return current !== undefined;
   }
 
   protected combine(a: ACC, b: ACC): ACC {
@@ -131,8 +134,9 @@ class ListContents<T> implements WindowContents<T, readonly T[]> {
     this.state.setCurrentNamespace(namespace);
   }
 
-  add(value: T): void {
+  add(value: T): boolean {
     this.state.add(value);
+    return false;
   }
 
   get(): readonly T[] | undefined {

@@ -9,6 +9,7 @@ import type { OperatorContext, Output } from '../operator.js';
 import { MergingWindowSet } from './merging-window-set.js';
 import type { TimeWindow, Window, WindowNamespaces } from './time-window.js';
 import { WindowTriggerContext } from './trigger-context.js';
+import { EventTimeTrigger } from './triggers/event-time-trigger.js';
 import { isFire, isPurge, type Trigger } from './triggers/trigger.js';
 import type { MergingWindowAssigner, WindowAssigner, WindowAssignerContext } from './window-assigner.js';
 import { createWindowContents, type WindowContents, type WindowContentsSpec } from './window-contents.js';
@@ -34,12 +35,21 @@ export class WindowOperator<IN, ACC, OUT, K extends Key, W extends Window> exten
   private readonly trigger: Trigger<IN, W>;
   private readonly namespaces: WindowNamespaces<W>;
   private readonly assignerContext: WindowAssignerContext = { currentProcessingTime: () => this.ctx.processingTime.now() };
+  /**
+   * Event time with the plain EventTimeTrigger: an element added to a window that already held
+   * something before the watermark reached its end changes no timer (the first element set the
+   * trigger's and the cleanup timer, and neither fired nor was deleted while the contents remain)
+   * and the trigger says continue, so the trigger is not asked. Saves two timer lookups per
+   * element and window.
+   */
+  private readonly knownTimersOnRepeat: boolean;
 
   constructor(private readonly spec: WindowOperatorSpec<IN, ACC, OUT, K, W>) {
     super(spec);
     this.assigner = spec.assigner;
     this.trigger = spec.trigger;
     this.namespaces = spec.assigner.namespaces;
+    this.knownTimersOnRepeat = this.isEventTime && spec.trigger.constructor === EventTimeTrigger;
   }
 
   override open(ctx: OperatorContext, output: Output<OUT>): void {
@@ -66,7 +76,8 @@ export class WindowOperator<IN, ACC, OUT, K extends Key, W extends Window> exten
       taken = true;
       const namespace = this.namespaces.namespaceOf(window);
       this.contents.setWindow(namespace);
-      this.contents.add(value);
+      const held = this.contents.add(value);
+      if (held && this.knownTimersOnRepeat && window.maxTimestamp() > this.timers.currentWatermark()) continue;
       this.afterElement(value, timestamp, window, namespace);
     }
     return taken;
