@@ -108,9 +108,9 @@ async function compare(options: Options): Promise<void> {
   }
   const body = table(rows, options);
   console.log(`\n${body}\n\nMachine: ${machineLine()}`);
-  const bars = rows.map((r) => ({ label: r.workload, ratio: summary(r.runs.eddy).rate / summary(r.runs.flink).rate }));
-  writeFileSync(CHART, ratioChart(bars, `eddy / Apache Flink throughput, parallelism ${options.parallelism} (${machineLine()})`, TARGET_RATIO));
   if (options.write) {
+    const bars = rows.map((r) => ({ label: r.workload, ratio: summary(r.runs.eddy).rate / summary(r.runs.flink).rate }));
+    writeFileSync(CHART, ratioChart(bars, `eddy / Apache Flink throughput, parallelism ${options.parallelism} (${machineLine()})`, TARGET_RATIO));
     writeSection('compare', 'eddy against Apache Flink (seed job and Nexmark)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, `${body}\n\n![eddy / Flink ratios](compare-ratios.svg)`);
   }
 }
@@ -131,6 +131,6 @@ await new Command()
   .option('--check-events <n>', 'events for the same-results check', positive, 20_000)
   .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11 (latency suite: of seed,q5)', (v: string) => v.split(','))
   .option('--seconds <s>', 'latency suite: how long each paced run lasts', positive, 10)
-  .option('--no-write', 'do not replace the section in bench/RESULTS.md')
+  .option('--no-write', 'do not replace the section in bench/RESULTS.md (nor the chart)')
   .action((options: Options) => (options.suite === 'latency' ? compareLatency(options) : compare(options)))
   .parseAsync();
