@@ -121,9 +121,26 @@ export function nextDouble(): number {
   return nextU32() / TWO_POW_32;
 }
 
+/**
+ * How close to a half cent the fast price may come before the exact formula decides: exp's
+ * result is within ~3.5e-7 of `10^y * 100` for y < 6 (the rounding of y * ln 10, at most
+ * ~3.1e-15 relative, and exp's error of under one ulp), so outside this margin both round alike.
+ */
+const HALF_CENT_MARGIN = 1e-6;
+
 /** round(10^(6 * nextDouble()) * 100): log-uniform cents from 100 to 100_000_000. */
 export function nextPrice(): number {
-  return Math.round(Math.pow(10, nextDouble() * 6) * 100);
+  return priceOf(nextDouble() * 6);
+}
+
+/**
+ * `Math.round(Math.pow(10, y) * 100)` for 0 <= y < 6, computed with Math.exp (~22 ns against
+ * pow's ~52 ns); where the result lies within the error margin of a half cent, with pow itself.
+ */
+export function priceOf(y: number): number {
+  const cents = Math.exp(y * Math.LN10) * 100;
+  const fraction = cents - Math.floor(cents);
+  return Math.abs(fraction - 0.5) < HALF_CENT_MARGIN ? Math.round(Math.pow(10, y) * 100) : Math.round(cents);
 }
 
 // ---- Strings ----
@@ -158,6 +175,8 @@ const charCodes: number[][] = Array.from({ length: SHORT_STRING + 1 }, (_, n) =>
 /** `len` random lower-case letters. */
 export function nextString(len: number): string {
   const end = writeLetters(0, len);
+  // Every bid's url has 5 letters: spelled out, fromCharCode skips building an argument list.
+  if (len === 5) return String.fromCharCode(scratch[0]!, scratch[1]!, scratch[2]!, scratch[3]!, scratch[4]!);
   if (len > SHORT_STRING) return latin1(end);
   const codes = charCodes[len]!;
   for (let i = 0; i < len; i++) codes[i] = scratch[i]!;

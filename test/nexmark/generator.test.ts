@@ -14,6 +14,7 @@ import {
   nextInt,
   nextU32,
   NexmarkSource,
+  priceOf,
   seed,
   type Auction,
   type Bid,
@@ -135,6 +136,19 @@ describe('nexmark generator', () => {
       assert.ok(a.reserve >= a.initialBid + 100 && a.reserve <= a.initialBid + 100_000_000);
       assert.ok(a.category >= 10 && a.category < 15);
       assert.ok(a.expires >= a.dateTime + 10_000 && a.expires < a.dateTime + 30_000);
+    }
+  });
+
+  it('computes prices through exp exactly as round(pow(10, y) * 100), also next to half cents', () => {
+    for (let u = 0; u < 4_000_000; u++) {
+      // Every 4096th of the 2^32 draws nextDouble can make, spread over the whole range.
+      const y = ((u * 1024 + (u % 1024)) / 4294967296) * 6;
+      assert.equal(priceOf(y), Math.round(Math.pow(10, y) * 100), `y = ${y}`);
+    }
+    // Exponents whose price is as close to a half cent as doubles get: the exact formula decides.
+    for (const cents of [100.5, 12345.5, 99_999_999.5, 3_162_277.5]) {
+      const y = Math.log10(cents / 100);
+      for (const near of [y - 4e-16, y, y + 4e-16]) assert.equal(priceOf(near), Math.round(Math.pow(10, near) * 100));
     }
   });
 
