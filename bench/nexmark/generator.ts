@@ -93,6 +93,8 @@ export function eventTime(e: NexmarkEvent): number {
 // ---- Random numbers: mulberry32 seeded per event (SPEC.md, "Random numbers") ----
 
 const TWO_POW_32 = 4294967296;
+/** 2^-32: multiplying by it is exact and cheaper than dividing by 2^32. */
+const TWO_POW_MINUS_32 = 1 / TWO_POW_32;
 let rngState = 0;
 
 /** Seeds the generator for event `eventId` (any integer below 2^53). */
@@ -113,12 +115,12 @@ export function nextU32(): number {
 
 /** 0 <= result < n: floor(nextU32() * n / 2^32), in doubles (exact for every n used here, n < 2^21). */
 export function nextInt(n: number): number {
-  return Math.floor((nextU32() * n) / TWO_POW_32);
+  return Math.floor(nextU32() * n * TWO_POW_MINUS_32);
 }
 
 /** In [0, 1). */
 export function nextDouble(): number {
-  return nextU32() / TWO_POW_32;
+  return nextU32() * TWO_POW_MINUS_32;
 }
 
 /**
@@ -161,7 +163,7 @@ function writeLetters(at: number, len: number): number {
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    scratch[i] = 97 + Math.floor((((t ^ (t >>> 14)) >>> 0) * 26) / TWO_POW_32);
+    scratch[i] = 97 + Math.floor(((t ^ (t >>> 14)) >>> 0) * 26 * TWO_POW_MINUS_32);
   }
   rngState = state;
   return end;
@@ -220,7 +222,8 @@ function nextEmail(): string {
 const URL_HEAD = 'https://www.nexmark.com/';
 const URL_MIDDLE = '/item.htm?query=1&channel_id=';
 const CHANNEL_NAMES: string[] = Array.from({ length: CHANNELS }, (_, c) => `channel-${c}`);
-const CHANNEL_IDS: string[] = Array.from({ length: CHANNELS }, (_, c) => String(c));
+/** Each channel's url tail, `URL_MIDDLE + c`, built once. */
+const URL_TAILS: string[] = Array.from({ length: CHANNELS }, (_, c) => `${URL_MIDDLE}${c}`);
 /** Full names by FIRST_NAMES index * LAST_NAMES.length + LAST_NAMES index. */
 const FULL_NAMES: string[] = FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l) => `${f} ${l}`));
 
@@ -309,7 +312,7 @@ function bid(n: number, dateTime: number): Bid {
   const price = nextPrice();
   const c = nextInt(CHANNELS);
   const channel = CHANNEL_NAMES[c]!;
-  const url = URL_HEAD + nextString(5) + URL_MIDDLE + CHANNEL_IDS[c]!;
+  const url = URL_HEAD + nextString(5) + URL_TAILS[c]!;
   const extra = nextExtra(channel.length + url.length + 8 * 4, BID_BYTES);
   return { auction: auctionId, bidder, price, channel, url, dateTime, extra };
 }
