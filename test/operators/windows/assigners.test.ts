@@ -31,6 +31,22 @@ test('getWindowStartWithOffset: the vectors of SEMANTICS.md, negative timestamps
   assert.equal(getWindowStartWithOffset(-8, 2, 5), -8);
 });
 
+test('getWindowStartWithOffset: the fast floor modulo equals the truncating one, epoch times and beyond 2^52', () => {
+  const truncating = (t: number, offset: number, size: number): number => {
+    const remainder = (t - offset) % size;
+    return remainder < 0 ? t - (remainder + size) : t - remainder;
+  };
+  let state = 12345;
+  const next = (): number => ((state = (Math.imul(state, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 200_000; i++) {
+    const size = 1 + Math.floor(next() * 10_000_000);
+    const offset = Math.floor((next() - 0.5) * 1.9 * size);
+    const t = i % 2 === 0 ? 1.7e12 + Math.floor(next() * 1e10) : Math.floor((next() - 0.5) * 2 ** 53);
+    assert.equal(getWindowStartWithOffset(t, offset, size), truncating(t, offset, size), `t=${t} offset=${offset} size=${size}`);
+  }
+  assert.equal(getWindowStartWithOffset(Number.MAX_SAFE_INTEGER, 0, 10), Number.MAX_SAFE_INTEGER - 1);
+});
+
 test('TimeWindow: maxTimestamp is end - 1; touching windows intersect; cover', () => {
   const w = new TimeWindow(0, 10);
   assert.equal(w.maxTimestamp(), 9);
