@@ -1,8 +1,8 @@
 // How bench:compare starts each engine for one run, and reads the JSON report line it prints
 // (bench/nexmark/SPEC.md, "What each run reports").
 
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NexmarkReport } from '../nexmark/run.js';
 
@@ -27,6 +27,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FLINK_DIR = `${ROOT}bench/reference/flink`;
 /** The Flink reference's runnable jar with its dependencies (built by build.sh). */
 export const FLINK_JAR = `${FLINK_DIR}/target/eddy-flink-reference.jar`;
+
+/** "Apache Flink 2.3.0 on Java 17.0.15": the reference's Flink version (pom.xml) and the JVM that runs it. */
+export function flinkVersions(): string {
+  const flink = /<flink\.version>([^<]+)<\/flink\.version>/.exec(readFileSync(`${FLINK_DIR}/pom.xml`, 'utf8'))?.[1] ?? 'unknown';
+  const java = /version "([^"]+)"/.exec(spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '')?.[1] ?? 'unknown';
+  return `Apache Flink ${flink} on Java ${java}`;
+}
 
 function flags(options: RunOptions): string[] {
   const args = ['--query', options.query, '--events', String(options.events), '--parallelism', String(options.parallelism)];

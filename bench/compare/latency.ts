@@ -6,7 +6,7 @@
 // gives medians over rounds.
 
 import { formatRate, median } from '../utils/stats.js';
-import { runOnce, type RunReport } from './engines.js';
+import { flinkVersions, runOnce, type RunReport } from './engines.js';
 
 export const LATENCY_WORKLOADS = ['seed', 'q5'];
 const LOADS = [0.1, 0.5, 0.9];
@@ -86,7 +86,7 @@ function micros(us: number): string {
 
 function table(rows: readonly Row[], options: LatencyOptions): string {
   const lines = [
-    `Parallelism ${options.parallelism}; each engine's maximum is the median of ${options.rounds} unpaced runs of ${options.events.toLocaleString('en')} events; ` +
+    `${flinkVersions()}. Parallelism ${options.parallelism}; each engine's maximum is the median of ${options.rounds} unpaced runs of ${options.events.toLocaleString('en')} events; ` +
       `paced runs last ${options.seconds} s with event time advancing at the paced rate, the first second not measured; ` +
       `age = record stamped at emission by the source -> arrival at the keyed window operator. Medians of ${options.rounds} rounds, engines alternated.`,
     '',

@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatRate, median, spreadPercent } from '../utils/stats.js';
 import { machineLine, writeSection } from '../utils/results-file.js';
 import { ratioChart } from './chart.js';
-import { runOnce, type Engine, type RunReport } from './engines.js';
+import { flinkVersions, runOnce, type Engine, type RunReport } from './engines.js';
 import { LATENCY_WORKLOADS, latencySuite } from './latency.js';
 
 const WORKLOADS = ['seed', 'q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'];
@@ -73,7 +73,7 @@ function summary(runs: RunReport[]) {
 
 function table(rows: readonly Row[], options: Options): string {
   const lines = [
-    `${options.events.toLocaleString('en')} events per run (seed: readings), parallelism ${options.parallelism}, ${options.rounds} rounds, engines alternated; medians (± half the range). ` +
+    `${flinkVersions()}. ${options.events.toLocaleString('en')} events per run (seed: readings), parallelism ${options.parallelism}, ${options.rounds} rounds, engines alternated; medians (± half the range). ` +
       `"Same results": both engines' output lines on ${options.checkEvents.toLocaleString('en')} events, sorted and compared (the seed job at parallelism 1: its pairwise mean depends on arrival order).`,
     '',
     '| workload | same results | eddy events/s | Flink events/s | eddy / Flink | eddy CPU-s | Flink CPU-s | eddy events/s per core | Flink events/s per core | eddy peak RSS | Flink peak RSS |',

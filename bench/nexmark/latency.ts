@@ -49,7 +49,9 @@ export interface Stamped {
  * Records 0 .. count-1 from `make(n, stamp)`, at most `rateLimit` per second of wall time over all
  * subtasks: subtask i of p emits n = i, i + p, ..., its k-th record due k * p / rateLimit s after
  * its first poll. Behind schedule it catches up in bursts; ahead, it sleeps until the next is due.
- * Each record is stamped when it is emitted. Bounded.
+ * Each record is stamped when it is emitted. Bounded. Node's timers wake it with 1 ms granularity,
+ * so due records leave in bursts of up to a millisecond's worth (polling with setImmediate instead
+ * lowered the median age but raised p99 several-fold with both cores busy: bench/RESULTS.md).
  */
 export class PacedSource<T> implements Source<T> {
   readonly boundedness = 'bounded';
