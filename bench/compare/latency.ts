@@ -24,7 +24,7 @@ const SETUPS: readonly Setup[] = [
   { label: 'Flink, buffer timeout 0', engine: 'flink', bufferTimeoutMs: 0 },
 ];
 
-export interface LatencyOptions {
+export interface LatencySuiteOptions {
   workloads: string[];
   parallelism: number;
   rounds: number;
@@ -43,7 +43,7 @@ interface Row {
 }
 
 /** Each engine's maximum events/s on `workload` (median of `rounds` unpaced runs, engines alternated). */
-async function maxRates(workload: string, options: LatencyOptions): Promise<Record<'eddy' | 'flink', number>> {
+async function maxRates(workload: string, options: LatencySuiteOptions): Promise<Record<'eddy' | 'flink', number>> {
   const rates: Record<'eddy' | 'flink', number[]> = { eddy: [], flink: [] };
   for (let round = 0; round < options.rounds; round++) {
     for (const engine of ['eddy', 'flink'] as const) {
@@ -54,7 +54,7 @@ async function maxRates(workload: string, options: LatencyOptions): Promise<Reco
   return { eddy: median(rates.eddy), flink: median(rates.flink) };
 }
 
-export async function latencySuite(options: LatencyOptions): Promise<string> {
+export async function latencySuite(options: LatencySuiteOptions): Promise<string> {
   const rows: Row[] = [];
   for (const workload of options.workloads) {
     if (!LATENCY_WORKLOADS.includes(workload)) throw new RangeError(`The latency suite measures ${LATENCY_WORKLOADS.join(' and ')}, not "${workload}".`);
@@ -84,7 +84,7 @@ function micros(us: number): string {
   return us >= 10_000 ? `${(us / 1000).toFixed(0)} ms` : us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(0)} µs`;
 }
 
-function table(rows: readonly Row[], options: LatencyOptions): string {
+function table(rows: readonly Row[], options: LatencySuiteOptions): string {
   const lines = [
     `${flinkVersions()}. Parallelism ${options.parallelism}; each engine's maximum is the median of ${options.rounds} unpaced runs of ${options.events.toLocaleString('en')} events; ` +
       `paced runs last ${options.seconds} s with event time advancing at the paced rate, the first second not measured; ` +

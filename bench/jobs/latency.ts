@@ -11,6 +11,10 @@ interface Stamped {
   last: boolean;
 }
 
+/**
+ * One record per poll at most, never a catch-up burst (unlike bench/utils/paced-source.ts, whose
+ * bursts would add queueing to the single-record latency this job measures).
+ */
 class PacedSource implements Source<Stamped> {
   readonly boundedness = 'bounded';
 

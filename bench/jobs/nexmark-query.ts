@@ -1,8 +1,8 @@
 // Benchmark job: the Nexmark source -> one query of bench/nexmark/queries.ts (or the seed's sensor
 // job on generated readings, bench/nexmark/sensor.ts) -> a discarding sink (its records-in metric,
 // summed over subtasks, is the number of results), or, with `output`, the results formatted as
-// output lines and collected back to the main thread. With `latency`, the seed job or q5 on a paced, stamped source, measured at their
-// keyed window operator (bench/nexmark/latency.ts).
+// output lines and collected back to the main thread. With `latency`, the seed job or q5 on a
+// paced, stamped source, measured at their keyed window operator (bench/nexmark/latency.ts).
 
 import { defineJob } from '../../src/index.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';

@@ -94,7 +94,6 @@ export interface NexmarkRunOptions {
 /** Runs one query as an eddy job; measures from submission to the end of the job. */
 export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: NexmarkReport; lines: string[] | undefined }> {
   const { latency } = options;
-  const histogram = latency === undefined ? undefined : SharedHistogram.allocate();
   const events = latency === undefined ? options.events : Math.round(latency.rateLimit * latency.seconds);
   const args: NexmarkJobArgs = {
     query: options.query,
@@ -108,7 +107,7 @@ export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: 
   const cpu = process.cpuUsage();
   const started = performance.now();
   if (latency !== undefined) {
-    args.latency = { rateLimit: latency.rateLimit, histogram: histogram!, measureFromMs: nowMs() + latency.warmupSeconds * 1000 };
+    args.latency = { rateLimit: latency.rateLimit, histogram: SharedHistogram.allocate(), measureFromMs: nowMs() + latency.warmupSeconds * 1000 };
   }
   const client = await runJob(job, { parallelism: options.parallelism, args, jobName: `nexmark ${options.query}` });
   const result = await client.result;
@@ -127,10 +126,10 @@ export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: 
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     outputLines,
   };
-  if (latency !== undefined) {
-    const ages = new SharedHistogram(histogram!).toHdr();
+  if (args.latency !== undefined) {
+    const ages = new SharedHistogram(args.latency.histogram).toHdr();
     Object.assign(report, {
-      rateLimit: latency.rateLimit,
+      rateLimit: args.latency.rateLimit,
       samples: ages.totalCount,
       p50us: ages.getValueAtPercentile(50),
       p99us: ages.getValueAtPercentile(99),

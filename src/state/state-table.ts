@@ -74,7 +74,6 @@ export class StateTable<C> {
    * may be dropped or replaced other than through `put` and `remove`.
    */
   private memoKey: StateKey | undefined;
-  private memoGroup = -1;
   private memoNamespaces: NamespaceMap<C> | undefined;
 
   constructor(
@@ -103,11 +102,10 @@ export class StateTable<C> {
   private namespacesOfCurrentKey(): NamespaceMap<C> | undefined {
     const host = this.host;
     const key = host.currentStateKey;
-    const group = host.currentGroupIndex;
-    if (key === this.memoKey && group === this.memoGroup) return this.memoNamespaces;
-    const byNamespace = this.nested[group]?.get(key);
+    // A key always lies in the same key group: the key alone identifies the memo.
+    if (key === this.memoKey) return this.memoNamespaces;
+    const byNamespace = this.nested[host.currentGroupIndex]?.get(key);
     this.memoKey = key;
-    this.memoGroup = group;
     this.memoNamespaces = byNamespace;
     return byNamespace;
   }

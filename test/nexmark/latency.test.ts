@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PacedSource } from '../../bench/nexmark/latency.js';
+import { PacedSource } from '../../bench/utils/paced-source.js';
 import { runNexmark } from '../../bench/nexmark/run.js';
 import { bucketOf, MAX_TRACKED_MICROS, SharedHistogram, valueOf } from '../../bench/utils/shared-histogram.js';
 import { runJob } from '../../src/index.js';

@@ -8,6 +8,9 @@ export interface Window {
   maxTimestamp(): number;
 }
 
+/** Where getWindowStartWithOffset's floor division stops being exact: 2^52. */
+const FLOOR_EXACT_BELOW = 2 ** 52;
+
 /**
  * The start of the window of length `size` (aligned at `offset`) that contains `timestamp`, as
  * Flink's `TimeWindow.getWindowStartWithOffset`: JavaScript's `%` truncates like Java's, so
@@ -22,9 +25,6 @@ export function getWindowStartWithOffset(timestamp: number, offset: number, wind
   const remainder = x % windowSize;
   return remainder < 0 ? timestamp - (remainder + windowSize) : timestamp - remainder;
 }
-
-/** Where getWindowStartWithOffset's floor division stops being exact: 2^52. */
-const FLOOR_EXACT_BELOW = 2 ** 52;
 
 /** The time interval `[start, end)`, in epoch ms. Immutable; compare with `equals`. */
 export class TimeWindow implements Window {
@@ -97,8 +97,9 @@ export function fixedSizeWindowNamespaces(size: number): WindowNamespaces<TimeWi
   };
 }
 
-/** Slots of the session namespace cache (a power of two). */
-const NAMESPACE_CACHE_SIZE = 4096;
+/** The session namespace cache has 2^NAMESPACE_CACHE_BITS slots. */
+const NAMESPACE_CACHE_BITS = 12;
+const NAMESPACE_CACHE_SIZE = 1 << NAMESPACE_CACHE_BITS;
 const cachedStarts = new Float64Array(NAMESPACE_CACHE_SIZE).fill(Number.NaN);
 const cachedEnds = new Float64Array(NAMESPACE_CACHE_SIZE);
 const cachedNamespaces: string[] = new Array<string>(NAMESPACE_CACHE_SIZE).fill('');
@@ -111,7 +112,7 @@ const cachedNamespaces: string[] = new Array<string>(NAMESPACE_CACHE_SIZE).fill(
 export const timeWindowNamespaces: WindowNamespaces<TimeWindow> = {
   namespaceOf: (window) => {
     const { start, end } = window;
-    const slot = (Math.imul(start | 0, 0x9e3779b1) ^ Math.imul(end | 0, 0x85ebca6b)) >>> 20;
+    const slot = (Math.imul(start | 0, 0x9e3779b1) ^ Math.imul(end | 0, 0x85ebca6b)) >>> (32 - NAMESPACE_CACHE_BITS);
     if (cachedStarts[slot] === start && cachedEnds[slot] === end) return cachedNamespaces[slot]!;
     const namespace = `${start}/${end}`;
     cachedStarts[slot] = start;
