@@ -12,15 +12,15 @@ export {
   type OnTimerContext,
   type TimerService,
   type RuntimeContext,
-} from './api/functions.js';
+} from './core/functions.js';
 export {
   CoProcessFunction,
   KeyedCoProcessFunction,
   type ProcessJoinFunction,
   type ProcessJoinContext,
-} from './api/co-functions.js';
+} from './core/co-functions.js';
 export { ConnectedStreams, IntervalJoin, IntervalJoined } from './api/connected-streams.js';
-export { OutputTag } from './api/output-tag.js';
+export { OutputTag } from './core/output-tag.js';
 export {
   WindowedStream,
   AllWindowedStream,
@@ -56,23 +56,11 @@ export {
   type WatermarkOutput,
   type TimestampAssigner,
 } from './time/watermark-strategy.js';
-export {
-  ValueStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  AggregatingStateDescriptor,
-  type AggregateFunction,
-  type ValueState,
-  type ListState,
-  type MapState,
-  type ReducingState,
-  type AggregatingState,
-  type TtlConfig,
-} from './state/keyed-state-backend.js';
-export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from './api/sink.js';
-export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './api/source.js';
-export type { JobClient, JobExecutionResult, OperatorMetrics } from './actors/job-master.js';
-export type { Key } from './graph/key-groups.js';
+export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor, type AggregateFunction, type TtlConfig } from './core/state-descriptors.js';
+export { type ValueState, type ListState, type MapState, type ReducingState, type AggregatingState } from './core/state.js';
+export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from './core/sink.js';
+export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
+export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-master.js';
+export type { Key } from './core/key-groups.js';
 export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent } from './testing/harness.js';
-export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './errors.js';
+export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './core/errors.js';

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
 import { Bench } from 'tinybench';
-import { BatchDecoder, BatchEncoder, FrameKind } from '../../src/actors/channels/frame-codec.js';
+import { BatchDecoder, BatchEncoder } from '../../src/actors/channels/batch-codec.js';
+import { FrameKind } from '../../src/actors/channels/frame-kinds.js';
 import { RingBuffer } from '../../src/actors/channels/ring-buffer.js';
 import { formatRate } from '../utils/stats.js';
 

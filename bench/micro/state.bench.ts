@@ -4,8 +4,9 @@
 
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { keyGroupFor, keyGroupOf } from '../../src/graph/key-groups.js';
-import { HeapKeyedStateBackend, ValueStateDescriptor } from '../../src/state/keyed-state-backend.js';
+import { keyGroupFor, keyGroupOf } from '../../src/core/key-groups.js';
+import { HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
+import { ValueStateDescriptor } from '../../src/core/state-descriptors.js';
 import { formatRate } from '../utils/stats.js';
 
 /** Records processed by one invocation of a task. */

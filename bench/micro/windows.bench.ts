@@ -9,7 +9,7 @@ import { createHarness, type OperatorHarness } from '../../src/testing/harness.j
 import { EventTimeSessionWindows } from '../../src/operators/windows/assigners/session.js';
 import { SlidingEventTimeWindows } from '../../src/operators/windows/assigners/sliding.js';
 import { EventTimeTrigger } from '../../src/operators/windows/triggers/event-time-trigger.js';
-import type { AggregateFunction } from '../../src/state/keyed-state-backend.js';
+import type { AggregateFunction } from '../../src/core/state-descriptors.js';
 import { formatRate } from '../utils/stats.js';
 
 /** Records processed by one invocation of a task. */

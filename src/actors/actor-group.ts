@@ -1,20 +1,21 @@
 // The actors placed on one worker thread: builds their rings, writers, operator chains and
 // source readers from the plan, runs them side by side, and answers the master's control calls.
 
-import { serializeError, userFunctionFailed } from '../errors.js';
+import { describeSubtask, serializeError, userFunctionFailed } from '../core/errors.js';
 import type { ActorSpec, ExecutionPlan } from '../graph/execution-plan.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
-import type { OperatorContext } from '../operators/operator.js';
+import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
+import { BatchDecoder, BatchEncoder } from './channels/batch-codec.js';
 import { Doorbells } from './channels/doorbell.js';
-import { BatchDecoder, BatchEncoder } from './channels/frame-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
-import { attributedSync, buildOperatorChain, OperatorFailure } from './operator-chain.js';
-import { ActorProcessingTime } from './processing-time.js';
+import { InputGate, type InputChannel } from './input-gate.js';
+import { buildOperatorChain } from './operator-chain.js';
+import { OperatorFailure } from './operator-failure.js';
+import { createOperatorServices, type ActorServices } from './operator-services.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
-import { PendingWork, TaskActor, type InputChannel, type ThreadContext } from './task-actor.js';
+import { PendingWork, TaskActor, type ThreadContext } from './task-actor.js';
 import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
-import type { Key } from '../graph/key-groups.js';
 
 interface PlacedActor {
   readonly spec: ActorSpec;
@@ -84,7 +85,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const encoder = new BatchEncoder();
     const backlog = new Backlog();
     const pending = new PendingWork();
-    const writers = new Map<number, RecordWriter>();
+    const time = new ProcessingTimeScheduler();
     const inputs: InputChannel[] = [];
     for (const channel of this.plan.channels) {
       if (channel.consumerActor !== spec.index) continue;
@@ -93,48 +94,36 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
         ring: new RingBuffer(this.task.channelBuffers[channel.index]!),
         producerActor: channel.producerActor,
         inputIndex: this.job.edges[channel.edgeIndex]!.inputIndex,
-        producer: `"${this.job.vertices[producer.vertexId]!.name}" (subtask ${producer.subtask + 1}/${producer.parallelism})`,
+        producer: `"${this.job.vertices[producer.vertexId]!.name}" (${describeSubtask(producer.subtask, producer.parallelism)})`,
       });
     }
-    const time = new ActorProcessingTime();
+    const writers = new Map<number, RecordWriter>();
     this.job.edges.forEach((edge, edgeIndex) => {
       if (edge.chained || this.job.vertexOf[edge.sourceNodeId] !== vertex.id) return;
       const channels = this.plan.channels
         .filter((c) => c.edgeIndex === edgeIndex && c.producerActor === spec.index)
         .sort((a, b) => a.consumerSubtask - b.consumerSubtask)
-        .map((c) => new ChannelWriter(new RingBuffer(this.task.channelBuffers[c.index]!), this.bells, c.consumerActor, encoder, backlog));
+        .map((c) => new ChannelWriter(new RingBuffer(this.task.channelBuffers[c.index]!), this.bells, c.consumerActor, encoder, backlog, edge.sourceNodeId));
       const where = this.graph.node(edge.targetNodeId).name;
       writers.set(edgeIndex, createRecordWriter(edge.kind, channels, spec.subtask, edge.keySelector, this.job.maxParallelism, where));
     });
-    const contextOf = (nodeId: number): OperatorContext => {
-      const node = this.graph.node(nodeId);
-      return {
-        operatorName: node.name,
-        subtask: spec.subtask,
-        parallelism: spec.parallelism,
-        maxParallelism: this.job.maxParallelism,
-        keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
-        keySelector2: node.keySelector2 as ((value: unknown) => Key) | undefined,
-        keyGroupRange: spec.keyGroupRange,
-        processingTime: {
-          now: () => time.now(),
-          // Callbacks are the operator's code: tag their failures with it.
-          schedule: (at, callback) => time.schedule(at, (t) => attributedSync(nodeId, () => callback(t))),
-        },
-        autoWatermarkInterval: this.task.autoWatermarkInterval,
-        metrics: { lateRecordsDropped: 0 },
-        sendToMain: async (collectorId, subtask, batch) => this.master.collect(collectorId, subtask, batch),
-        waitFor: (work) => pending.add(work),
-      };
+    const services: ActorServices = {
+      processingTime: time,
+      autoWatermarkInterval: this.task.autoWatermarkInterval,
+      sendToMain: async (collectorId, values, timestamps) => this.master.collect(collectorId, encoder.encode(values, timestamps, values.length).slice()),
+      waitFor: (work) => pending.add(work),
     };
-    const chain = buildOperatorChain(this.graph, this.job, vertex, writers, contextOf);
+    const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
+    const chain = buildOperatorChain(this.graph, this.job, vertex, writers, (nodeId) => createOperatorServices(this.graph.node(nodeId), placement, services));
     const head = this.graph.node(vertex.headNodeId);
     const reader = head.source?.createReader({
       subtask: spec.subtask,
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
+      restoredSplits: undefined,
     });
-    const actor = new TaskActor(spec.index, chain, inputs, reader, this.bells, backlog, pending, this, spec.vertexId, time, vertex.name);
+    const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name);
+    const actor = new TaskActor(spec.index, chain, gate, reader, this.bells, backlog, pending, this, spec.vertexId, time);
     return { spec, actor, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
   }
 }

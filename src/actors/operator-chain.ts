@@ -1,42 +1,16 @@
 // The operators of one vertex at one subtask, wired as plain calls: each operator's output goes
 // to its chained successors and to the record writers of its network edges, its side outputs to
-// the edges that read them. Failures are tagged with the operator that raised them, so the job's
-// error can name it.
+// the edges that read them. Every call into an operator is tagged with it on failure; the chain
+// counts records in and out, and snapshots and restores its operators with their keyed state.
 
+import type { AnyOperator, OneInputOperator, Output, TwoInputOperator } from '../core/operator.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
-import type { AnyOperator, StreamGraph } from '../graph/stream-graph.js';
-import type { OneInputOperator, OperatorContext, Output, TwoInputOperator } from '../operators/operator.js';
+import type { StreamGraph } from '../graph/stream-graph.js';
+import { END_OF_INPUT } from '../core/stream-element.js';
+import type { KeyGroupStateSnapshot } from '../state/keyed-operator-state.js';
+import { attributed, attributedSync, tagged } from './operator-failure.js';
+import type { OperatorServices } from './operator-services.js';
 import type { RecordWriter } from './record-writer.js';
-
-/** An error raised by the operator of stream node `nodeId`. */
-export class OperatorFailure {
-  constructor(
-    readonly nodeId: number,
-    readonly cause: unknown,
-  ) {}
-}
-
-function tagged(nodeId: number, error: unknown): OperatorFailure {
-  return error instanceof OperatorFailure ? error : new OperatorFailure(nodeId, error);
-}
-
-/** Runs `work` now, tagging a failure with `nodeId` unless an inner operator already did. */
-export function attributedSync<T>(nodeId: number, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw tagged(nodeId, error);
-  }
-}
-
-/** Runs `work`, tagging a failure with `nodeId` unless an inner operator already did. */
-export async function attributed<T>(nodeId: number, work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw tagged(nodeId, error);
-  }
-}
 
 /** What receives a stream of records and watermarks: a chained operator's input or a record writer. */
 export interface Downstream {
@@ -45,8 +19,10 @@ export interface Downstream {
   emitWatermarkStatus(idle: boolean): void;
 }
 
-/** The output of one operator: main records, side outputs by tag, watermarks to every consumer. */
-class NodeOutput implements Output<unknown> {
+/** The output of one node: main records, side outputs by tag, watermarks to every consumer. */
+class NodeOutput implements Output<unknown>, Downstream {
+  recordsOut = 0;
+
   constructor(
     private readonly main: Downstream,
     private readonly sides: ReadonlyMap<string, Downstream>,
@@ -54,11 +30,15 @@ class NodeOutput implements Output<unknown> {
   ) {}
 
   collect(value: unknown, timestamp: number): void {
+    this.recordsOut++;
     this.main.collect(value, timestamp);
   }
 
   collectSide(tagId: string, value: unknown, timestamp: number): void {
-    this.sides.get(tagId)?.collect(value, timestamp);
+    const side = this.sides.get(tagId);
+    if (side === undefined) return;
+    this.recordsOut++;
+    side.collect(value, timestamp);
   }
 
   emitWatermark(watermark: number): void {
@@ -100,8 +80,10 @@ class ChainedOperator {
 
   constructor(
     readonly nodeId: number,
+    readonly uid: string,
     readonly operator: AnyOperator,
     readonly output: NodeOutput,
+    readonly services: OperatorServices,
     twoInputs: boolean,
   ) {
     this.inputs = twoInputs
@@ -178,26 +160,6 @@ class TwoInputOperatorInput extends ChainedInput {
   }
 }
 
-/** Counts what a source emits before handing it to the chain. */
-class SourceOutput implements Downstream {
-  recordsOut = 0;
-
-  constructor(private readonly target: NodeOutput) {}
-
-  collect(value: unknown, timestamp: number): void {
-    this.recordsOut++;
-    this.target.collect(value, timestamp);
-  }
-
-  emitWatermark(watermark: number): void {
-    this.target.emitWatermark(watermark);
-  }
-
-  emitWatermarkStatus(idle: boolean): void {
-    this.target.emitWatermarkStatus(idle);
-  }
-}
-
 export interface NodeMetrics {
   nodeId: number;
   recordsIn: number;
@@ -207,21 +169,26 @@ export interface NodeMetrics {
   keyedStateKeys: number;
 }
 
+/** One operator's part of a chain snapshot: its own state and its keyed state per key group. */
+export interface OperatorSnapshot {
+  /** The operator's uid (explicit, or generated from its place in the graph). */
+  readonly uid: string;
+  readonly state: unknown;
+  readonly keyed: KeyGroupStateSnapshot[] | undefined;
+}
+
 export class OperatorChain {
   /** Where the actor hands records arriving on each input (or from the source reader). */
   readonly inputs: readonly Downstream[];
-  private readonly sourceOutput: SourceOutput | undefined;
 
   constructor(
     readonly headNodeId: number,
     private readonly operators: readonly ChainedOperator[],
     private readonly writers: readonly RecordWriter[],
-    private readonly contexts: ReadonlyMap<number, OperatorContext>,
-    headOutput: NodeOutput,
+    private readonly outputs: ReadonlyMap<number, NodeOutput>,
     isSource: boolean,
   ) {
-    this.sourceOutput = isSource ? new SourceOutput(headOutput) : undefined;
-    this.inputs = this.sourceOutput === undefined ? operators[0]!.inputs : [this.sourceOutput];
+    this.inputs = isSource ? [outputs.get(headNodeId)!] : operators[0]!.inputs;
   }
 
   /** The head's combined input watermark advanced. */
@@ -234,12 +201,40 @@ export class OperatorChain {
     this.inputs[0]!.emitWatermarkStatus(idle);
   }
 
+  /**
+   * Restores the operators from snapshots of this vertex (of one subtask, or of several when the
+   * parallelism changed: keyed state keeps the key groups this subtask owns). Before `open`.
+   */
+  initializeState(snapshots: readonly (readonly OperatorSnapshot[])[]): void {
+    for (const op of this.operators) {
+      const parts = snapshots.flatMap((snapshot) => snapshot.filter((s) => s.uid === op.uid));
+      for (const part of parts) if (part.keyed !== undefined) op.services.keyedState?.restore(part.keyed);
+      const own = parts.find((part) => part.state !== undefined)?.state;
+      attributedSync(op.nodeId, () => op.operator.initializeState(own));
+    }
+  }
+
   /** Opens the operators tail first, so each one's successors are ready before it emits. */
   async open(): Promise<void> {
     for (let i = this.operators.length - 1; i >= 0; i--) {
       const op = this.operators[i]!;
-      await attributed(op.nodeId, () => op.operator.open(this.contexts.get(op.nodeId)!, op.output));
+      await attributed(op.nodeId, () => op.operator.open(op.services.context, op.output));
     }
+  }
+
+  /** The operators' state at checkpoint `checkpointId`, taken between two records. */
+  async snapshotState(checkpointId: number): Promise<OperatorSnapshot[]> {
+    const snapshots: OperatorSnapshot[] = [];
+    for (const op of this.operators) {
+      const state = await attributed(op.nodeId, () => op.operator.snapshotState(checkpointId));
+      snapshots.push({ uid: op.uid, state, keyed: op.services.keyedState?.snapshot() });
+    }
+    return snapshots;
+  }
+
+  /** Checkpoint `checkpointId` is complete: operators commit what it prepared. */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (const op of this.operators) await attributed(op.nodeId, () => op.operator.notifyCheckpointComplete(checkpointId));
   }
 
   /** Bounded input ended: each operator, head first, emits what it still holds. */
@@ -259,9 +254,9 @@ export class OperatorChain {
     for (const writer of this.writers) writer.flush();
   }
 
-  /** Sends a control frame (end of input) on every network output. */
-  broadcastControl(kind: number, payload: Uint8Array): void {
-    for (const writer of this.writers) writer.broadcastControl(kind, payload);
+  /** Sends end of input on every network output, after the records before it. */
+  endOutputs(): void {
+    for (const writer of this.writers) writer.broadcastControl(END_OF_INPUT);
   }
 
   async close(): Promise<void> {
@@ -272,12 +267,13 @@ export class OperatorChain {
     const result: NodeMetrics[] = this.operators.map((op) => ({
       nodeId: op.nodeId,
       recordsIn: op.recordsIn,
-      recordsOut: 0,
-      lateRecordsDropped: this.contexts.get(op.nodeId)!.metrics.lateRecordsDropped,
-      keyedStateKeys: this.contexts.get(op.nodeId)!.metrics.keyedStateKeys?.() ?? 0,
+      recordsOut: op.output.recordsOut,
+      lateRecordsDropped: op.services.counters.lateRecordsDropped,
+      keyedStateKeys: op.services.keyedState?.backend.numKeys() ?? 0,
     }));
-    if (this.sourceOutput !== undefined) {
-      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: this.sourceOutput.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0 });
+    if (this.operators[0]?.nodeId !== this.headNodeId) {
+      const source = this.outputs.get(this.headNodeId)!;
+      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: source.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0 });
     }
     return result;
   }
@@ -285,14 +281,14 @@ export class OperatorChain {
 
 /**
  * Builds the chain of `vertex` at one subtask. `writers` holds the record writer of every network
- * edge leaving the vertex, by edge index; `contextOf` gives each operator its context.
+ * edge leaving the vertex, by edge index; `servicesOf` gives each operator its context and state.
  */
 export function buildOperatorChain(
   graph: StreamGraph,
   job: JobGraph,
   vertex: JobVertex,
   writers: ReadonlyMap<number, RecordWriter>,
-  contextOf: (nodeId: number) => OperatorContext,
+  servicesOf: (nodeId: number) => OperatorServices,
 ): OperatorChain {
   const chained = new Map<number, ChainedOperator>();
   const outputs = new Map<number, NodeOutput>();
@@ -312,11 +308,10 @@ export function buildOperatorChain(
     const node = graph.node(nodeId);
     if (node.createOperator !== undefined) {
       const twoInputs = node.inputs.some((input) => input.inputIndex === 1);
-      chained.set(nodeId, new ChainedOperator(nodeId, node.createOperator(), output, twoInputs));
+      chained.set(nodeId, new ChainedOperator(nodeId, graph.uidOf(nodeId), node.createOperator(), output, servicesOf(nodeId), twoInputs));
     }
   }
   const operators = vertex.nodeIds.flatMap((id) => chained.get(id) ?? []);
-  const contexts = new Map(operators.map((op) => [op.nodeId, contextOf(op.nodeId)]));
   const isSource = graph.node(vertex.headNodeId).kind === 'source';
-  return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], contexts, outputs.get(vertex.headNodeId)!, isSource);
+  return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], outputs, isSource);
 }

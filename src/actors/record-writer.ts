@@ -2,13 +2,17 @@
 // partitioners that pick a channel per record (forward, rebalance, hash by key group, broadcast),
 // and the queue of frames waiting for room in a full ring (backpressure).
 
-import type { Doorbells } from './channels/doorbell.js';
-import { BatchEncoder, encodeWatermark, encodeWatermarkStatus, FrameKind } from './channels/frame-codec.js';
-import type { RingBuffer } from './channels/ring-buffer.js';
-import { StreamError } from '../errors.js';
-import { keyGroupOf, operatorIndexForKeyGroup } from '../graph/key-groups.js';
+import { StreamError } from '../core/errors.js';
+import { keyGroupOf, operatorIndexForKeyGroup } from '../core/key-groups.js';
+import type { ControlElement } from '../core/stream-element.js';
 import type { PartitionKind } from '../graph/stream-graph.js';
+import type { BatchEncoder } from './channels/batch-codec.js';
+import { encodeControl, type ControlFrame } from './channels/control-codec.js';
+import type { Doorbells } from './channels/doorbell.js';
+import { FrameKind } from './channels/frame-kinds.js';
+import type { RingBuffer } from './channels/ring-buffer.js';
 import type { Downstream } from './operator-chain.js';
+import { tagged } from './operator-failure.js';
 
 /** Records per batch: large enough to amortise encoding, small enough to keep frames modest. */
 export const BATCH_SIZE = 1024;
@@ -45,6 +49,8 @@ export class ChannelWriter {
     private readonly consumerActor: number,
     private readonly encoder: BatchEncoder,
     private readonly backlog: Backlog,
+    /** The node whose output this channel carries: a record that cannot be encoded is its failure. */
+    private readonly producerNodeId: number,
   ) {}
 
   add(value: unknown, timestamp: number): void {
@@ -60,14 +66,18 @@ export class ChannelWriter {
     if (this.values.length === 0) return;
     const values = this.values;
     this.values = [];
-    this.writeBatch(values, this.hasTimestamps ? this.timestamps.subarray(0, values.length) : null);
+    try {
+      this.writeBatch(values, this.hasTimestamps ? this.timestamps.subarray(0, values.length) : null);
+    } catch (error) {
+      throw tagged(this.producerNodeId, error);
+    }
     this.hasTimestamps = false;
   }
 
   /** Sends a control frame after the records before it. */
-  sendControl(kind: number, payload: Uint8Array): void {
+  sendControl(frame: ControlFrame): void {
     this.flush();
-    this.send(kind, payload);
+    this.send(frame.kind, frame.payload);
   }
 
   private writeBatch(values: unknown[], timestamps: Float64Array | null): void {
@@ -116,15 +126,17 @@ export abstract class RecordWriter implements Downstream {
   abstract collect(value: unknown, timestamp: number): void;
 
   emitWatermark(watermark: number): void {
-    this.broadcastControl(FrameKind.WATERMARK, encodeWatermark(watermark));
+    this.broadcastControl({ kind: 'watermark', timestamp: watermark });
   }
 
   emitWatermarkStatus(idle: boolean): void {
-    this.broadcastControl(FrameKind.WATERMARK_STATUS, encodeWatermarkStatus(idle ? 'idle' : 'active'));
+    this.broadcastControl({ kind: 'watermark-status', idle });
   }
 
-  broadcastControl(kind: number, payload: Uint8Array): void {
-    for (const channel of this.channels) channel.sendControl(kind, payload);
+  /** Sends a control element on every channel of the edge, after the records before it. */
+  broadcastControl(element: ControlElement): void {
+    const frame = encodeControl(element);
+    for (const channel of this.channels) channel.sendControl(frame);
   }
 
   flush(): void {

@@ -4,30 +4,20 @@
 // the other actors placed on it.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { InputStatus, ReaderOutput, SourceReader } from '../api/source.js';
-import { assertNever, StreamError } from '../errors.js';
-import { WatermarkValve } from '../time/watermark-valve.js';
+import { assertNever, StreamError } from '../core/errors.js';
+import { NO_TIMESTAMP } from '../core/operator.js';
+import type { InputStatus, ReaderOutput, SourceReader } from '../core/source.js';
+import type { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import type { Doorbells } from './channels/doorbell.js';
-import { BatchDecoder, decodeWatermark, decodeWatermarkStatus, FrameKind } from './channels/frame-codec.js';
-import type { RingBuffer } from './channels/ring-buffer.js';
-import { attributed, OperatorFailure, type Downstream, type OperatorChain } from './operator-chain.js';
-import type { ActorProcessingTime } from './processing-time.js';
-import { STALL_WARNING_MS, WatermarkStallDetector } from '../time/watermark-stall.js';
+import type { InputGate } from './input-gate.js';
+import type { Downstream, OperatorChain } from './operator-chain.js';
+import { attributed, OperatorFailure } from './operator-failure.js';
 import type { Backlog } from './record-writer.js';
 
 /** Microseconds an actor spins before it sleeps: a thread wake-up costs ~25 µs, a spin hand-off < 1 µs. */
 const SPIN_MICROS = 20;
 /** Input frames (or source polls) between two yields of the thread to neighbouring actors. */
 const YIELD_EVERY = 8;
-
-export interface InputChannel {
-  readonly ring: RingBuffer;
-  readonly producerActor: number;
-  /** Which input of the head operator the channel feeds (two-input operators have two). */
-  readonly inputIndex: number;
-  /** The producer, for diagnostics: "Source (subtask 2/4)". */
-  readonly producer: string;
-}
 
 /** Work an operator started asynchronously; the actor awaits it before the next record. */
 export class PendingWork {
@@ -63,29 +53,21 @@ export interface ThreadContext {
 }
 
 export class TaskActor {
-  private readonly decoder = new BatchDecoder();
-  private readonly valve: WatermarkValve;
-  private readonly stall: WatermarkStallDetector;
-  private readonly ended: boolean[];
   private polls = 0;
 
   constructor(
     readonly index: number,
     private readonly chain: OperatorChain,
-    private readonly inputs: readonly InputChannel[],
+    /** The actor's input channels; a source actor has none. */
+    private readonly gate: InputGate,
     private readonly reader: SourceReader<unknown> | undefined,
     private readonly bells: Doorbells,
     private readonly backlog: Backlog,
     private readonly pending: PendingWork,
     private readonly token: ThreadContext,
     private readonly vertexId: number,
-    private readonly time: ActorProcessingTime,
-    private readonly name: string,
-  ) {
-    this.valve = new WatermarkValve(inputs.length);
-    this.stall = new WatermarkStallDetector(time.now());
-    this.ended = inputs.map(() => false);
-  }
+    private readonly time: ProcessingTimeScheduler,
+  ) {}
 
   /** Runs the subtask to the end of its input, or until the job is cancelled. */
   async run(): Promise<void> {
@@ -96,7 +78,7 @@ export class TaskActor {
       await this.chain.endInput();
       await this.pending.drain();
       this.chain.flushBuffers();
-      this.chain.broadcastControl(FrameKind.END_OF_INPUT, new Uint8Array(0));
+      this.chain.endOutputs();
       await this.drainBacklog();
     }
     await this.pending.drain();
@@ -104,55 +86,34 @@ export class TaskActor {
     await this.reader?.close?.();
   }
 
-  /** Reads input frames until every channel ended (true) or the job is cancelled (false). */
+  /** Processes what the input gate hands out until every channel ended (true) or the job is cancelled (false). */
   private async readInputs(): Promise<boolean> {
-    let open = this.inputs.length;
-    let next = 0;
+    const gate = this.gate;
     while (!this.token.cancelled) {
-      let progressed = false;
-      for (let n = 0; n < this.inputs.length; n++) {
-        const channel = next;
-        next = next + 1 === this.inputs.length ? 0 : next + 1;
-        if (this.ended[channel]) continue;
-        const input = this.inputs[channel]!;
-        const frame = input.ring.tryRead();
-        if (frame === null) continue;
-        progressed = true;
-        switch (frame.kind) {
-          case FrameKind.DATA: {
-            const batch = this.decoder.decode(frame.payload);
-            this.release(input);
-            await this.processBatch(batch.values, batch.timestamps, this.chain.inputs[input.inputIndex]!);
-            this.watchEventTime();
-            break;
-          }
-          case FrameKind.WATERMARK: {
-            const watermark = decodeWatermark(frame.payload);
-            this.release(input);
-            this.forwardWatermark(this.valve.onWatermark(channel, watermark));
-            break;
-          }
-          case FrameKind.WATERMARK_STATUS: {
-            const idle = decodeWatermarkStatus(frame.payload) === 'idle';
-            this.release(input);
-            const wasIdle = this.valve.isIdle;
-            this.forwardWatermark(this.valve.onStatus(channel, idle));
-            if (this.valve.isIdle !== wasIdle) this.chain.emitWatermarkStatus(this.valve.isIdle);
-            break;
-          }
-          case FrameKind.END_OF_INPUT:
-            this.release(input);
-            this.ended[channel] = true;
-            open--;
-            this.forwardWatermark(this.valve.onEndOfInput(channel));
-            break;
-          default:
-            throw new StreamError('INTERNAL', `Unexpected frame kind ${frame.kind} on an input channel`, { domain: 'internal' });
-        }
-        await this.afterStep();
+      const element = gate.poll();
+      if (element === null) {
+        await this.idle(() => !gate.hasReadableInput());
+        continue;
       }
-      if (open === 0) return true;
-      if (!progressed) await this.idle(() => !this.hasReadableInput());
+      switch (element.kind) {
+        case 'records':
+          await this.processBatch(element.values, element.timestamps, this.chain.inputs[element.input]!);
+          gate.watchEventTime();
+          break;
+        case 'watermark':
+          this.chain.emitWatermark(element.timestamp);
+          break;
+        case 'watermark-status':
+          this.chain.emitWatermarkStatus(element.idle);
+          break;
+        case 'barrier':
+          throw new StreamError('INTERNAL', `Checkpoint barrier ${element.barrier.checkpointId} arrived, but this job does not checkpoint.`, { domain: 'internal' });
+        case 'end-of-input':
+          return true;
+        default:
+          assertNever(element);
+      }
+      await this.afterStep();
     }
     return false;
   }
@@ -161,7 +122,7 @@ export class TaskActor {
   private async readSource(reader: SourceReader<unknown>): Promise<boolean> {
     const input = this.chain.inputs[0]!;
     const output: ReaderOutput<unknown> = {
-      collect: (value, timestamp) => input.collect(value, timestamp ?? Number.NaN),
+      collect: (value, timestamp) => input.collect(value, timestamp ?? NO_TIMESTAMP),
     };
     while (!this.token.cancelled) {
       let status: InputStatus;
@@ -187,41 +148,12 @@ export class TaskActor {
     return false;
   }
 
-  /**
-   * Frees the frame just read. The producer is rung only once the ring is at most half full: a
-   * producer blocked on a full ring then wakes to room for many frames, not one (a cross-thread
-   * wake-up costs far more than a frame; measured hundreds of µs under load here).
-   */
-  private release(input: InputChannel): void {
-    input.ring.release();
-    if (input.ring.usedBytes() <= input.ring.capacity >>> 1) this.bells.ring(input.producerActor);
-  }
-
   private async processBatch(values: unknown[], timestamps: Float64Array | null, input: Downstream): Promise<void> {
     const pending = this.pending;
     for (let i = 0; i < values.length; i++) {
-      input.collect(values[i], timestamps === null ? Number.NaN : timestamps[i]!);
+      input.collect(values[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       if (!pending.isEmpty) await pending.drain();
     }
-  }
-
-  private forwardWatermark(watermark: number | null): void {
-    if (watermark === null) return;
-    this.stall.onAdvance(this.time.now());
-    this.chain.emitWatermark(watermark);
-  }
-
-  /** Warns once when records arrive but one input holds event time back (see WatermarkStallDetector). */
-  private watchEventTime(): void {
-    const valve = this.valve;
-    const channel = this.stall.onRecord(this.time.now(), (c) => valve.channelWatermark(c), this.inputs.length, (c) => valve.isChannelIdle(c) || this.ended[c]!);
-    if (channel === undefined) return;
-    process.emitWarning(
-      `The watermark of "${this.name}" has not advanced for ${STALL_WARNING_MS / 1000} s while records keep arriving: ` +
-        `its input from ${this.inputs[channel]!.producer} is at ${valve.channelWatermark(channel)} while others moved on. ` +
-        'A source subtask without data holds event time back; give its WatermarkStrategy .withIdleness(ms).',
-      { code: 'EDDY_WATERMARK_STALLED' },
-    );
   }
 
   /** After each frame or poll: fire due timers, wait out a full output ring, let neighbouring actors run. */
@@ -271,9 +203,6 @@ export class TaskActor {
 
   /** Whether a frame is waiting on an input channel. */
   hasReadableInput(): boolean {
-    for (let i = 0; i < this.inputs.length; i++) {
-      if (!this.ended[i] && !this.inputs[i]!.ring.isEmpty()) return true;
-    }
-    return false;
+    return this.gate.hasReadableInput();
   }
 }

@@ -2,7 +2,7 @@
 // over comlink. Data never travels here: only deployment, failures, metrics and cancellation.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { SerializedError } from '../errors.js';
+import type { SerializedError } from '../core/errors.js';
 import type { NodeMetrics } from './operator-chain.js';
 
 /** How a worker reaches the job's user functions. */
@@ -39,7 +39,7 @@ export interface MasterEndpoint {
   /** A subtask failed; the master cancels the others and fails the job. */
   reportFailure(error: SerializedError): void;
   /** A batch of `executeAndCollect` results, encoded as a channel batch. */
-  collect(collectorId: number, subtask: number, batch: Uint8Array): void;
+  collect(collectorId: number, batch: Uint8Array): void;
 }
 
 /** Exposed by each worker thread to the job master. */

@@ -2,19 +2,19 @@
 // (connect), and the interval join of two keyed streams. Keyed when both inputs are keyed, then
 // records with the same key meet the same state and timers.
 
-import { StreamError } from '../errors.js';
-import type { Key } from '../graph/key-groups.js';
+import { StreamError } from '../core/errors.js';
+import type { Key } from '../core/key-groups.js';
 import type { StreamInput } from '../graph/stream-graph.js';
 import { CoProcessOperator } from '../operators/co-process.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { KeyedCoProcessOperator } from '../operators/keyed-co-process.js';
 import { cloneFunction } from '../operators/clone-function.js';
-import type { AnyOperator } from '../graph/stream-graph.js';
-import { CoProcessFunction, type KeyedCoProcessFunction, type ProcessJoinFunction } from './co-functions.js';
+import type { AnyOperator } from '../core/operator.js';
+import { CoProcessFunction, type KeyedCoProcessFunction, type ProcessJoinFunction } from '../core/co-functions.js';
 import { DataStream } from './data-stream.js';
 import type { StreamExecutionEnvironment } from './environment.js';
-import type { Collector, ProcessContext } from './functions.js';
-import { requireFunction } from './validate.js';
+import type { Collector, ProcessContext } from '../core/functions.js';
+import { requireFunction } from '../core/validate.js';
 
 /** Two streams, each still on its own input, ready for a two-input operator. */
 export class ConnectedStreams<In1, In2> {

@@ -1,8 +1,8 @@
 // DataStream and KeyedStream: a stream of records and the transformations on it. Each call
 // records a node in the job's StreamGraph; nothing runs until the environment executes.
 
-import { StreamError } from '../errors.js';
-import type { Key } from '../graph/key-groups.js';
+import { StreamError } from '../core/errors.js';
+import type { Key } from '../core/key-groups.js';
 import type { PartitionKind, StreamInput, StreamNode } from '../graph/stream-graph.js';
 import { cloneFunction } from '../operators/clone-function.js';
 import { FilterOperator } from '../operators/filter.js';
@@ -11,19 +11,19 @@ import { KeyedProcessOperator } from '../operators/keyed-process.js';
 import { KeyedReduceOperator } from '../operators/keyed-reduce.js';
 import { FlatMapOperator } from '../operators/flat-map.js';
 import { MapOperator } from '../operators/map.js';
-import type { OneInputOperator } from '../operators/operator.js';
-import { PrintSink } from '../operators/print-sink.js';
+import type { OneInputOperator } from '../core/operator.js';
+import { PrintSink } from '../connectors/print-sink.js';
 import { ProcessOperator } from '../operators/process.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import type { StreamExecutionEnvironment } from './environment.js';
-import { ProcessFunction, type Collector, type KeyedProcessFunction } from './functions.js';
+import { ProcessFunction, type Collector, type KeyedProcessFunction } from '../core/functions.js';
 import { ConnectedStreams, IntervalJoin } from './connected-streams.js';
 import { CoGroupedStreams, JoinedStreams } from './joined-streams.js';
-import { OutputTag } from './output-tag.js';
-import type { Sink } from './sink.js';
+import { OutputTag } from '../core/output-tag.js';
+import type { Sink } from '../core/sink.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks.js';
-import { requireFunction, requirePositiveInteger } from './validate.js';
+import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import { GlobalWindows } from '../operators/windows/assigners/global.js';
 import type { GlobalWindow, Window } from '../operators/windows/time-window.js';
 import { CountTrigger } from '../operators/windows/triggers/count-trigger.js';

@@ -4,18 +4,18 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { JobMaster, type JobClient, type JobExecutionResult } from '../actors/job-master.js';
-import { launchContext } from '../actors/launch-context.js';
+import { JobMaster, type JobClient, type JobExecutionResult } from '../runtime/job-master.js';
+import { launchContext } from '../runtime/launch-context.js';
 import type { JobSource } from '../actors/thread-task.js';
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 import { StreamGraph, type NewStreamNode, type StreamNode } from '../graph/stream-graph.js';
-import { CollectSinkOperator } from '../operators/collect-sink.js';
-import { CollectionSource } from '../operators/sources/collection-source.js';
-import { SequenceSource } from '../operators/sources/sequence-source.js';
+import { CollectSinkOperator } from '../connectors/collect-sink.js';
+import { CollectionSource } from '../connectors/collection-source.js';
+import { SequenceSource } from '../connectors/sequence-source.js';
 import { DataStream } from './data-stream.js';
-import type { Source } from './source.js';
+import type { Source } from '../core/source.js';
 import type { WatermarkStrategy } from '../time/watermark-strategy.js';
-import { requireFunction, requirePositiveInteger } from './validate.js';
+import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 
 const MAX_KEY_GROUPS = 32768;
 

@@ -2,10 +2,10 @@
 // Workers import the same module and call the same builder, so closures over module values work.
 
 import { pathToFileURL } from 'node:url';
-import type { JobClient } from '../actors/job-master.js';
+import type { JobClient } from '../runtime/job-master.js';
 import { DataStream } from './data-stream.js';
 import { isJobDefinition, StreamExecutionEnvironment, type JobDefinition } from './environment.js';
-import { requireFunction, requirePositiveInteger } from './validate.js';
+import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 
 /** Declares a job module: `export default defineJob((env, args) => { ... })`. */
 export function defineJob<A = unknown>(build: JobDefinition<A>['build']): JobDefinition<A> {

@@ -4,12 +4,12 @@
 // windowed; each window of each key hands its left and right records to the function (a join
 // emits every (left, right) pair), with the window's maxTimestamp as timestamp.
 
-import type { Key } from '../graph/key-groups.js';
+import type { Key } from '../core/key-groups.js';
 import type { Window } from '../operators/windows/time-window.js';
 import type { WindowAssigner } from '../operators/windows/window-assigner.js';
 import type { DataStream } from './data-stream.js';
-import type { Collector } from './functions.js';
-import { requireFunction } from './validate.js';
+import type { Collector } from '../core/functions.js';
+import { requireFunction } from '../core/validate.js';
 
 /** A record of either side, tagged with its side. */
 interface Tagged<L, R> {

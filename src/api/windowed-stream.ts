@@ -2,8 +2,8 @@
 // with a trigger, allowed lateness and a late-data side output, then turned into a DataStream by
 // reduce, aggregate or process (Flink's WindowedStream / AllWindowedStream).
 
-import type { Key } from '../graph/key-groups.js';
-import type { OneInputOperator } from '../operators/operator.js';
+import type { Key } from '../core/key-groups.js';
+import type { OneInputOperator } from '../core/operator.js';
 import type { Window } from '../operators/windows/time-window.js';
 import { checkTrigger, type Trigger } from '../operators/windows/triggers/trigger.js';
 import type { WindowAssigner } from '../operators/windows/window-assigner.js';
@@ -19,11 +19,11 @@ import {
   type WindowEmitter,
 } from '../operators/windows/window-functions.js';
 import { windowOperatorFactory } from '../operators/windows/window-operator-factory.js';
-import type { AggregateFunction } from '../state/keyed-state-backend.js';
+import type { AggregateFunction } from '../core/state-descriptors.js';
 import type { DataStream } from './data-stream.js';
-import type { Collector } from './functions.js';
-import { OutputTag } from './output-tag.js';
-import { requireFunction } from './validate.js';
+import type { Collector } from '../core/functions.js';
+import { OutputTag } from '../core/output-tag.js';
+import { requireFunction } from '../core/validate.js';
 
 /** Options of `reduce` on windows. */
 export interface WindowReduceOptions {

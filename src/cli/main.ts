@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { launchContext } from '../actors/launch-context.js';
+import { launchContext } from '../runtime/launch-context.js';
 
 function parseParallelism(value: string): number {
   const n = Number(value);

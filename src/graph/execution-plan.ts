@@ -2,7 +2,7 @@
 // and consumer subtasks on every network edge, and a worker thread for every actor.
 
 import type { JobGraph } from './job-graph.js';
-import { keyGroupRangeForSubtask } from './key-groups.js';
+import { keyGroupRangeForSubtask } from '../core/key-groups.js';
 
 export interface ActorSpec {
   readonly index: number;

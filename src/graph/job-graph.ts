@@ -2,7 +2,7 @@
 // chains operators connected one-to-one with equal parallelism into one vertex (one actor per
 // subtask), so that records between them are plain function calls: no encoding, no ring.
 
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 import type { PartitionKind, StreamGraph, StreamNode } from './stream-graph.js';
 
 /** An edge after resolution: its partitioning is decided. */

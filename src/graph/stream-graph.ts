@@ -1,12 +1,9 @@
 // The logical dataflow the API records: one node per operator the user called, with the
 // partitioning of each input edge. Pure data plus the user's functions; no threads, no I/O.
 
-import type { Source } from '../api/source.js';
-import type { OneInputOperator, TwoInputOperator } from '../operators/operator.js';
-
-/** The operator of a node, with one input or two. */
-export type AnyOperator = OneInputOperator<unknown, unknown> | TwoInputOperator<unknown, unknown, unknown>;
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
+import type { AnyOperator } from '../core/operator.js';
+import type { Source } from '../core/source.js';
 
 /** How records travel along an edge. `undefined` on an input means "forward if possible, else rebalance". */
 export type PartitionKind = 'forward' | 'rebalance' | 'hash' | 'broadcast';
@@ -73,6 +70,15 @@ export class StreamGraph {
     const node = this.nodes[id];
     if (node === undefined) throw new StreamError('INTERNAL', `No stream node ${id}`, { domain: 'internal' });
     return node;
+  }
+
+  /**
+   * The node's uid: the one given with `uid()`, else one generated from the node's kind and its
+   * place in the graph, which stays the same while the job is built the same way.
+   */
+  uidOf(id: number): string {
+    const node = this.node(id);
+    return node.uid ?? `${node.type}#${id}`;
   }
 
   /** Nodes that read from `id`. */

@@ -1,10 +1,10 @@
 // connect(...).process / map / flatMap: a CoProcessFunction over two inputs, with open/close,
 // each record's context and side outputs.
 
-import type { CoProcessFunction } from '../api/co-functions.js';
-import type { ProcessContext } from '../api/functions.js';
-import { AbstractTwoInputOperator } from './two-input-operator.js';
-import type { OperatorContext, Output } from './operator.js';
+import type { CoProcessFunction } from '../core/co-functions.js';
+import type { ProcessContext } from '../core/functions.js';
+import { AbstractTwoInputOperator } from '../core/abstract-operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { ProcessContextBase } from './process-context.js';
 import { runtimeContext } from './runtime-context.js';
 
@@ -18,7 +18,7 @@ export class CoProcessOperator<In1, In2, Out> extends AbstractTwoInputOperator<I
   override async open(ctx: OperatorContext, output: Output<Out>): Promise<void> {
     super.open(ctx, output);
     this.context = new ProcessContextBase(output);
-    await this.fn.open?.(runtimeContext(ctx, undefined));
+    await this.fn.open?.(runtimeContext(ctx));
   }
 
   processElement1(value: In1, timestamp: number): void {

@@ -1,6 +1,6 @@
 // filter: keeps the records for which the predicate is true.
 
-import { AbstractOperator } from './operator.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
 
 export class FilterOperator<T> extends AbstractOperator<T, T> {
   constructor(private readonly predicate: (value: T) => boolean) {

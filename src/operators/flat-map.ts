@@ -1,7 +1,8 @@
 // flatMap: zero or more outputs per input, through a Collector, with the input's timestamp.
 
-import type { Collector } from '../api/functions.js';
-import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import type { Collector } from '../core/functions.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import { type OperatorContext, type Output } from '../core/operator.js';
 import { TimestampedCollector } from './timestamped-collector.js';
 
 export class FlatMapOperator<In, Out> extends AbstractOperator<In, Out> {

@@ -3,15 +3,16 @@
 // and timestamp, matched on arrival, results stamped max(left, right), buffers cleared by
 // event-time timers once no later match is possible; records behind the watermark are late.
 
-import type { ProcessJoinContext, ProcessJoinFunction } from '../api/co-functions.js';
-import { StreamError } from '../errors.js';
-import type { Key } from '../graph/key-groups.js';
-import { MapStateDescriptor, type MapState } from '../state/keyed-state-backend.js';
-import { InternalTimerService } from '../state/timer-service.js';
+import type { ProcessJoinContext, ProcessJoinFunction } from '../core/co-functions.js';
+import { StreamError } from '../core/errors.js';
+import type { Key } from '../core/key-groups.js';
+import { MapStateDescriptor } from '../core/state-descriptors.js';
+import { type MapState } from '../core/state.js';
+import type { InternalTimerService } from '../core/timers.js';
 import { KeyContext } from './key-context.js';
-import type { OperatorContext, Output } from './operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { TimestampedCollector } from './timestamped-collector.js';
-import { AbstractTwoInputOperator } from './two-input-operator.js';
+import { AbstractTwoInputOperator } from '../core/abstract-operator.js';
 
 type Side = 'left' | 'right';
 
@@ -46,7 +47,7 @@ export class IntervalJoinOperator<L, R, Out> extends AbstractTwoInputOperator<L,
       left: this.keys.backend.getMapState(new MapStateDescriptor<number, unknown[]>('interval-join-left')),
       right: this.keys.backend.getMapState(new MapStateDescriptor<number, unknown[]>('interval-join-right')),
     };
-    this.timers = new InternalTimerService<Side>(this.keys, ctx.processingTime, {
+    this.timers = ctx.timerService<Side>({
       onEventTime: (time, _key, side) => this.cleanUp(time, side),
       onProcessingTime: () => undefined,
     });

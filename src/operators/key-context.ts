@@ -1,49 +1,55 @@
 // The keyed side of an operator after keyBy: extracts each record's key, finds its key group,
-// and points the operator's keyed state backend at it before the operator touches state.
+// checks this subtask owns it, and makes it the current key of the operator's keyed state (which
+// the task actor owns and hands in) before the operator touches state.
 
-import { keyGroupFor, keyGroupOf, type Key, type StateKey } from '../graph/key-groups.js';
-import { HeapKeyedStateBackend } from '../state/keyed-state-backend.js';
-import { StreamError } from '../errors.js';
-import type { TimerKeyContext } from '../state/timer-service.js';
-import type { OperatorContext } from './operator.js';
+import { StreamError } from '../core/errors.js';
+import { formatKey, keyGroupOf, type Key } from '../core/key-groups.js';
+import type { OperatorContext } from '../core/operator.js';
+import type { KeyedStateBackend } from '../core/state.js';
 
-export class KeyContext implements TimerKeyContext {
-  readonly backend: HeapKeyedStateBackend;
+export class KeyContext {
+  readonly backend: KeyedStateBackend;
   private readonly keySelector: (value: unknown) => Key;
   private readonly maxParallelism: number;
-  private readonly where: string;
+  private readonly firstKeyGroup: number;
+  private readonly lastKeyGroup: number;
 
-  constructor(ctx: OperatorContext) {
-    if (ctx.keySelector === undefined) {
-      throw new StreamError('INTERNAL', `"${ctx.operatorName}" is keyed but has no key selector`, { domain: 'internal' });
+  constructor(private readonly ctx: OperatorContext) {
+    if (ctx.keySelector === undefined || ctx.keyedState === undefined) {
+      throw new StreamError('INTERNAL', `"${ctx.operatorName}" is keyed but has no key selector or keyed state`, { domain: 'internal' });
     }
+    this.backend = ctx.keyedState;
     this.keySelector = ctx.keySelector;
     this.maxParallelism = ctx.maxParallelism;
-    this.where = ctx.operatorName;
-    this.backend = new HeapKeyedStateBackend({
-      maxParallelism: ctx.maxParallelism,
-      keyGroupRange: ctx.keyGroupRange,
-      clock: () => ctx.processingTime.now(),
-    });
-    ctx.metrics.keyedStateKeys = () => this.backend.numKeys();
+    this.firstKeyGroup = this.backend.keyGroupRange.start;
+    this.lastKeyGroup = this.backend.keyGroupRange.end;
   }
 
   /** Makes `value`'s key the current key of the state backend (`selector`: the second input's, for two-input operators). */
   setCurrentKeyOf(value: unknown, selector: (value: unknown) => Key = this.keySelector): void {
     const key = selector(value);
-    this.backend.setCurrentKey(key, keyGroupOf(key, this.maxParallelism, this.where));
-  }
-
-  /** Makes `key` (a valid key, e.g. a timer's) the current key. */
-  setCurrentKey(key: Key): void {
-    this.backend.setCurrentKey(key, keyGroupFor(key, this.maxParallelism));
+    const keyGroup = keyGroupOf(key, this.maxParallelism, this.ctx.operatorName);
+    if (keyGroup < this.firstKeyGroup || keyGroup > this.lastKeyGroup) throw this.notOwned(key, keyGroup);
+    this.backend.setCurrentKey(key, keyGroup);
   }
 
   currentKey(): Key {
     return this.backend.getCurrentKey();
   }
 
-  currentStateKey(): StateKey {
-    return this.backend.currentStateKey;
+  /**
+   * The sender hashed this record to this subtask, but the key selector gives it a key of
+   * another subtask here: the selector returns different keys in different threads.
+   */
+  private notOwned(key: Key, keyGroup: number): StreamError {
+    const { operatorName, subtask, parallelism } = this.ctx;
+    return new StreamError(
+      'INCONSISTENT_KEY',
+      `A record reached subtask ${subtask} of ${parallelism} of "${operatorName}" (key groups ${this.firstKeyGroup}..${this.lastKeyGroup}), ` +
+        `but its key here is ${formatKey(key)}, of key group ${keyGroup}: the key selector gave the record another key in the worker thread that sent it. ` +
+        'This happens when the key depends on module-level values that differ per worker (random numbers, the clock, environment variables). ' +
+        'Compute such values in the main thread and pass them to the job as defineJob args, or through env.fromElements(...).',
+      { domain: 'user', operator: operatorName, subtask, parallelism },
+    );
   }
 }

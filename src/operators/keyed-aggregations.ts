@@ -2,7 +2,7 @@
 // ComparableAggregator, the result is the first record of the key with the field replaced by the
 // running aggregate (min/max keep the other fields of the first record, not of the extreme one).
 
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 
 /** A field of an object record, an index of an array record, or undefined for numeric records. */
 export type FieldRef = string | number | undefined;

@@ -1,12 +1,12 @@
 // connect of two keyed streams .process: a KeyedCoProcessFunction whose two inputs share the
 // key's state and timers (each input keyed by its own selector into the same key space).
 
-import type { KeyedCoProcessFunction } from '../api/co-functions.js';
-import type { Key } from '../graph/key-groups.js';
+import type { KeyedCoProcessFunction } from '../core/co-functions.js';
+import type { Key } from '../core/key-groups.js';
 import { KeyedFunctionHost } from './keyed-process.js';
-import type { OperatorContext, Output } from './operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { runtimeContext } from './runtime-context.js';
-import { AbstractTwoInputOperator } from './two-input-operator.js';
+import { AbstractTwoInputOperator } from '../core/abstract-operator.js';
 
 export class KeyedCoProcessOperator<K extends Key, In1, In2, Out> extends AbstractTwoInputOperator<In1, In2, Out> {
   private host!: KeyedFunctionHost<K, Out>;
@@ -20,7 +20,7 @@ export class KeyedCoProcessOperator<K extends Key, In1, In2, Out> extends Abstra
     super.open(ctx, output);
     this.host = new KeyedFunctionHost(ctx, output, this.fn.onTimer?.bind(this.fn));
     this.secondKey = ctx.keySelector2 ?? ctx.keySelector!;
-    await this.fn.open?.(runtimeContext(ctx, this.host.keys.backend));
+    await this.fn.open?.(runtimeContext(ctx));
   }
 
   processElement1(value: In1, timestamp: number): void {

@@ -1,26 +1,30 @@
 // KeyedStream.process: runs a KeyedProcessFunction with keyed state, event- and processing-time
 // timers (fired in timestamp order with their key current) and side outputs.
 
-import type { Collector, KeyedProcessFunction, OnTimerContext, TimerService } from '../api/functions.js';
-import type { Key } from '../graph/key-groups.js';
-import { InternalTimerService } from '../state/timer-service.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import type { Collector, KeyedProcessFunction, OnTimerContext, TimerService } from '../core/functions.js';
+import type { Key } from '../core/key-groups.js';
+import { NO_TIMESTAMP, type OperatorContext, type Output } from '../core/operator.js';
+import type { InternalTimerService } from '../core/timers.js';
 import { KeyContext } from './key-context.js';
-import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import { NamespacedTimers } from './namespaced-timers.js';
 import { ProcessContextBase } from './process-context.js';
 import { runtimeContext } from './runtime-context.js';
 
 /** Timers of a keyed process function live in one namespace. */
 const TIMERS = '';
 
-export class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<Out> implements OnTimerContext<K>, TimerService {
+export class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<Out> implements OnTimerContext<K> {
   timeDomain: 'event-time' | 'processing-time' = 'event-time';
+  private readonly timers: TimerService;
 
   constructor(
     out: Output<Out>,
     private readonly keys: KeyContext,
-    private readonly timers: InternalTimerService<string>,
+    timers: InternalTimerService<string>,
   ) {
     super(out);
+    this.timers = new NamespacedTimers(timers, TIMERS);
   }
 
   getCurrentKey(): K {
@@ -28,31 +32,7 @@ export class KeyedProcessContext<K extends Key, Out> extends ProcessContextBase<
   }
 
   timerService(): TimerService {
-    return this;
-  }
-
-  currentWatermark(): number {
-    return this.timers.currentWatermark();
-  }
-
-  currentProcessingTime(): number {
-    return this.timers.currentProcessingTime();
-  }
-
-  registerEventTimeTimer(time: number): void {
-    this.timers.registerEventTimeTimer(TIMERS, time);
-  }
-
-  registerProcessingTimeTimer(time: number): void {
-    this.timers.registerProcessingTimeTimer(TIMERS, time);
-  }
-
-  deleteEventTimeTimer(time: number): void {
-    this.timers.deleteEventTimeTimer(TIMERS, time);
-  }
-
-  deleteProcessingTimeTimer(time: number): void {
-    this.timers.deleteProcessingTimeTimer(TIMERS, time);
+    return this.timers;
   }
 }
 
@@ -75,10 +55,10 @@ export class KeyedFunctionHost<K extends Key, Out> {
     const fire = (time: number, domain: 'event-time' | 'processing-time'): void => {
       if (onTimer === undefined) return;
       this.context.timeDomain = domain;
-      this.context.collector.timestamp = domain === 'event-time' ? time : Number.NaN;
+      this.context.collector.timestamp = domain === 'event-time' ? time : NO_TIMESTAMP;
       onTimer(time, this.context, this.context.collector);
     };
-    this.timers = new InternalTimerService<string>(this.keys, ctx.processingTime, {
+    this.timers = ctx.timerService<string>({
       onEventTime: (time) => fire(time, 'event-time'),
       onProcessingTime: (time) => fire(time, 'processing-time'),
     });
@@ -105,7 +85,7 @@ export class KeyedProcessOperator<K extends Key, In, Out> extends AbstractOperat
   override async open(ctx: OperatorContext, output: Output<Out>): Promise<void> {
     super.open(ctx, output);
     this.host = new KeyedFunctionHost(ctx, output, this.fn.onTimer?.bind(this.fn));
-    await this.fn.open?.(runtimeContext(ctx, this.host.keys.backend));
+    await this.fn.open?.(runtimeContext(ctx));
   }
 
   processElement(value: In, timestamp: number): void {

@@ -1,9 +1,10 @@
 // KeyedStream.reduce/sum/min/max: a rolling reduce that keeps one value per key in keyed state
 // (held per key group) and emits every update, with the input record's timestamp.
 
-import type { ValueState } from '../state/keyed-state-backend.js';
-import { ValueStateDescriptor } from '../state/keyed-state-backend.js';
-import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import type { ValueState } from '../core/state.js';
+import { ValueStateDescriptor } from '../core/state-descriptors.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import { type OperatorContext, type Output } from '../core/operator.js';
 import { KeyContext } from './key-context.js';
 
 export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {

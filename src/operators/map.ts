@@ -1,6 +1,6 @@
 // map: one output per input, with the input's timestamp.
 
-import { AbstractOperator } from './operator.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
 
 export class MapOperator<In, Out> extends AbstractOperator<In, Out> {
   constructor(private readonly fn: (value: In) => Out) {

@@ -1,8 +1,8 @@
 // The per-record context and collector of process functions: the current record's timestamp,
 // side outputs, and a collector that stamps outputs with that timestamp.
 
-import type { OutputTag } from '../api/output-tag.js';
-import type { Output } from './operator.js';
+import type { OutputTag } from '../core/output-tag.js';
+import type { Output } from '../core/operator.js';
 import { TimestampedCollector } from './timestamped-collector.js';
 
 export class ProcessContextBase<Out> {

@@ -1,7 +1,8 @@
 // process: runs a user ProcessFunction, with open/close, the record's context and side outputs.
 
-import type { ProcessContext, ProcessFunction } from '../api/functions.js';
-import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import type { ProcessContext, ProcessFunction } from '../core/functions.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import { type OperatorContext, type Output } from '../core/operator.js';
 import { ProcessContextBase } from './process-context.js';
 import { runtimeContext } from './runtime-context.js';
 
@@ -15,7 +16,7 @@ export class ProcessOperator<In, Out> extends AbstractOperator<In, Out> {
   override async open(ctx: OperatorContext, output: Output<Out>): Promise<void> {
     super.open(ctx, output);
     this.context = new ProcessContextBase(output);
-    await this.fn.open?.(runtimeContext(ctx, undefined));
+    await this.fn.open?.(runtimeContext(ctx));
   }
 
   processElement(value: In, timestamp: number): void {

@@ -1,10 +1,10 @@
 // The RuntimeContext user functions get in open(): where the subtask runs and, for functions on a
 // keyed stream, its keyed state. Shared by every operator that runs user functions.
 
-import type { RuntimeContext } from '../api/functions.js';
-import { StreamError } from '../errors.js';
-import type { HeapKeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { OperatorContext } from './operator.js';
+import { StreamError } from '../core/errors.js';
+import type { RuntimeContext } from '../core/functions.js';
+import type { OperatorContext } from '../core/operator.js';
+import type { KeyedStateStore } from '../core/state.js';
 
 function notKeyed(): never {
   throw new StreamError(
@@ -13,16 +13,17 @@ function notKeyed(): never {
   );
 }
 
-/** The runtime context of an operator; `backend` gives keyed state, when the operator is keyed. */
-export function runtimeContext(ctx: OperatorContext, backend: HeapKeyedStateBackend | undefined): RuntimeContext {
+/** The runtime context of an operator: keyed state comes from the operator's keyed state, when it is keyed. */
+export function runtimeContext(ctx: OperatorContext): RuntimeContext {
+  const state: KeyedStateStore | undefined = ctx.keyedState;
   return {
     indexOfThisSubtask: ctx.subtask,
     numberOfParallelSubtasks: ctx.parallelism,
     taskName: ctx.operatorName,
-    getState: (d) => (backend ?? notKeyed()).getState(d),
-    getListState: (d) => (backend ?? notKeyed()).getListState(d),
-    getMapState: (d) => (backend ?? notKeyed()).getMapState(d),
-    getReducingState: (d) => (backend ?? notKeyed()).getReducingState(d),
-    getAggregatingState: (d) => (backend ?? notKeyed()).getAggregatingState(d),
+    getState: (d) => (state ?? notKeyed()).getState(d),
+    getListState: (d) => (state ?? notKeyed()).getListState(d),
+    getMapState: (d) => (state ?? notKeyed()).getMapState(d),
+    getReducingState: (d) => (state ?? notKeyed()).getReducingState(d),
+    getAggregatingState: (d) => (state ?? notKeyed()).getAggregatingState(d),
   };
 }

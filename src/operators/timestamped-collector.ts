@@ -1,8 +1,8 @@
 // The Collector handed to user functions: emits with the timestamp of the record being processed
 // (Flink's TimestampedCollector), so flatMap and process outputs keep event time.
 
-import type { Collector } from '../api/functions.js';
-import type { Output } from './operator.js';
+import type { Collector } from '../core/functions.js';
+import type { Output } from '../core/operator.js';
 
 export class TimestampedCollector<T> implements Collector<T> {
   /** Timestamp of the input record currently being processed. */

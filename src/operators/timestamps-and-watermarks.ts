@@ -3,9 +3,10 @@
 // auto-watermark interval (Flink's TimestampsAndWatermarksOperator). Upstream watermarks are
 // ignored, except the end of input (+infinity).
 
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../time/watermark-strategy.js';
-import { AbstractOperator, type OperatorContext, type Output } from './operator.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import { type OperatorContext, type Output } from '../core/operator.js';
 
 export class TimestampsAndWatermarksOperator<T> extends AbstractOperator<T, T> implements WatermarkOutput {
   private generator!: WatermarkGenerator<T>;

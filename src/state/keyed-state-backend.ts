@@ -2,36 +2,18 @@
 // current key that every state object acts on, and snapshots per key group, so that a checkpoint
 // restores at another parallelism (Flink's HeapKeyedStateBackend).
 
-import { StreamError } from '../errors.js';
-import { keyOfStateKey, stateKeyOf, type Key, type StateKey } from '../graph/key-groups.js';
+import { StreamError } from '../core/errors.js';
+import { keyOfStateKey, stateKeyOf, type StateKey } from './state-key.js';
+import { type Key } from '../core/key-groups.js';
 import { HeapListState, TtlListState } from './heap-list-states.js';
 import { HeapMapState, TtlMapState } from './heap-map-states.js';
 import { HeapAggregatingState, HeapReducingState, HeapValueState } from './heap-value-states.js';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './keyed-state.js';
-import {
-  checkStateCompatible,
-  StateDescriptor,
-  type AggregatingStateDescriptor,
-  type ListStateDescriptor,
-  type MapStateDescriptor,
-  type ReducingStateDescriptor,
-  type ValueStateDescriptor,
-} from './state-descriptors.js';
-import { DEFAULT_NAMESPACE, type Namespace, type StateGroupSnapshot, type StateHost, type StateTable } from './state-table.js';
+import type { AggregatingState, KeyedStateBackend, ListState, MapState, ReducingState, ValueState } from '../core/state.js';
+import { checkStateCompatible } from './state-compatibility.js';
+import { StateDescriptor, type AggregatingStateDescriptor, type ListStateDescriptor, type MapStateDescriptor, type ReducingStateDescriptor, type ValueStateDescriptor } from '../core/state-descriptors.js';
+import { DEFAULT_NAMESPACE, type Namespace } from '../core/state.js';
+import { type StateGroupSnapshot, type StateHost, type StateTable } from './state-table.js';
 import { TtlPolicy } from './ttl.js';
-
-export type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './keyed-state.js';
-export {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  StateDescriptor,
-  ValueStateDescriptor,
-} from './state-descriptors.js';
-export type { AggregateFunction, StateKind, TtlConfig, TtlUpdateType } from './state-descriptors.js';
-export { DEFAULT_NAMESPACE } from './state-table.js';
-export type { Namespace, StateGroupSnapshot } from './state-table.js';
 
 /** The state of one key group as plain data (msgpack-friendly: arrays of entries, keys as given). */
 export interface KeyGroupSnapshot {
@@ -57,7 +39,7 @@ interface Registered {
  * `setCurrentKey` before each keyed record or timer; state objects (created once with `getState`
  * and friends) then act on that key. Single-threaded: never called concurrently.
  */
-export class HeapKeyedStateBackend implements StateHost {
+export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
   readonly maxParallelism: number;
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   readonly numKeyGroups: number;

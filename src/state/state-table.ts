@@ -2,18 +2,11 @@
 // for the default namespace, and key -> namespace -> cell for the others (window state). A cell is
 // what one state kind keeps per (key, namespace): a value, an array, a Map, or their TTL forms.
 
-import { StreamError } from '../errors.js';
-import { keyOfStateKey, stateKeyOf, type Key, type StateKey } from '../graph/key-groups.js';
-import type { StateKind } from './state-descriptors.js';
-
-/** A namespace within a key's state, e.g. one window of a window operator. */
-export type Namespace = string | number;
-
-/**
- * The namespace every state starts in. Its entries take the fast path (one `Map` lookup); any
- * other namespace costs a second lookup.
- */
-export const DEFAULT_NAMESPACE: Namespace = '';
+import { StreamError } from '../core/errors.js';
+import { keyOfStateKey, stateKeyOf, type StateKey } from './state-key.js';
+import type { Key } from '../core/key-groups.js';
+import { DEFAULT_NAMESPACE, type Namespace } from '../core/state.js';
+import type { StateKind } from '../core/state-descriptors.js';
 
 /** What a state table reads from its backend on every access: the current key. */
 export interface StateHost {

@@ -1,34 +1,36 @@
-// Keyed timers of one operator subtask (Flink's InternalTimerService): event-time and
+// Keyed timers of one operator subtask (Flink's InternalTimerServiceImpl): event-time and
 // processing-time timers per (key, namespace, time), deduplicated, fired in time order with the
-// timer's key made current. Event-time timers fire as the watermark passes them; processing-time
-// timers through the actor's processing-time service.
+// timer's key made current. Each timer keeps its key group, so timers snapshot and restore per
+// key group together with the keyed state (and so rescale with it).
 
-import type { Key, StateKey } from '../graph/key-groups.js';
-import type { ProcessingTimeService } from '../operators/operator.js';
-import { MinHeap } from '../util/min-heap.js';
+import type { Key } from '../core/key-groups.js';
+import type { ProcessingTimeService } from '../core/operator.js';
+import type { InternalTimerService, TimerTarget } from '../core/timers.js';
+import { MinHeap } from '../time/min-heap.js';
+import type { HeapKeyedStateBackend } from './keyed-state-backend.js';
+import { stateKeyOf, type StateKey } from './state-key.js';
 
-/** Where fired timers go: the operator that registered them. */
-export interface TimerTarget<N> {
-  onEventTime(time: number, key: Key, namespace: N): void;
-  onProcessingTime(time: number, key: Key, namespace: N): void;
+/** The timers of one key at one time: the namespaces with a timer there. */
+interface TimerEntry<N> {
+  readonly key: Key;
+  readonly keyGroup: number;
+  readonly namespaces: Set<N>;
 }
 
-/** The operator's current key, which timers are registered for and which firing makes current. */
-export interface TimerKeyContext {
-  currentKey(): Key;
-  /** `stateKeyOf(currentKey())`, already computed when the key was set. */
-  currentStateKey(): StateKey;
-  setCurrentKey(key: Key): void;
-}
+/** Which clock a timer follows, as stored in snapshots. */
+export type TimeDomain = 'event-time' | 'processing-time';
+
+/** The timers of one key group as plain data: `[domain, time, key, namespace]` each. */
+export type TimersSnapshot = [TimeDomain, number, Key, string | number][];
 
 /** The timers of one domain: per time, per key, the namespaces with a timer. */
 class TimerQueue<N> {
   private readonly times = new MinHeap<number>((a, b) => a < b);
-  private readonly byTime = new Map<number, Map<StateKey, { key: Key; namespaces: Set<N> }>>();
+  private readonly byTime = new Map<number, Map<StateKey, TimerEntry<N>>>();
   private count = 0;
 
-  /** Adds a timer (`stateKey` is `stateKeyOf(key)`); false when it already existed. */
-  add(time: number, key: Key, stateKey: StateKey, namespace: N): boolean {
+  /** Adds a timer (`stateKey` is the state key of `key`); false when it already existed. */
+  add(time: number, key: Key, stateKey: StateKey, keyGroup: number, namespace: N): boolean {
     let keys = this.byTime.get(time);
     if (keys === undefined) {
       keys = new Map();
@@ -37,7 +39,7 @@ class TimerQueue<N> {
     }
     let entry = keys.get(stateKey);
     if (entry === undefined) {
-      entry = { key, namespaces: new Set() };
+      entry = { key, keyGroup, namespaces: new Set() };
       keys.set(stateKey, entry);
     }
     if (entry.namespaces.has(namespace)) return false;
@@ -75,7 +77,7 @@ class TimerQueue<N> {
   }
 
   /** Removes and returns the timers at `time`. */
-  take(time: number): Map<StateKey, { key: Key; namespaces: Set<N> }> | undefined {
+  take(time: number): Map<StateKey, TimerEntry<N>> | undefined {
     const keys = this.byTime.get(time);
     if (keys === undefined) return undefined;
     this.byTime.delete(time);
@@ -83,15 +85,29 @@ class TimerQueue<N> {
     for (const entry of keys.values()) this.count -= entry.namespaces.size;
     return keys;
   }
+
+  /** Calls `fn` for every timer of `keyGroup`, in time order of registration. */
+  forEachInGroup(keyGroup: number, fn: (time: number, key: Key, namespace: N) => void): void {
+    for (const [time, keys] of this.byTime) {
+      for (const entry of keys.values()) {
+        if (entry.keyGroup !== keyGroup) continue;
+        for (const namespace of entry.namespaces) fn(time, entry.key, namespace);
+      }
+    }
+  }
 }
 
-export class InternalTimerService<N extends string | number> {
+/**
+ * The timer service of one keyed operator subtask, on the task actor's state backend: it makes
+ * each fired timer's key current on that backend before calling the target.
+ */
+export class HeapTimerService<N extends string | number> implements InternalTimerService<N> {
   private readonly eventTimers = new TimerQueue<N>();
   private readonly processingTimers = new TimerQueue<N>();
   private watermark = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly keys: TimerKeyContext,
+    private readonly backend: HeapKeyedStateBackend,
     private readonly processingTime: ProcessingTimeService,
     private readonly target: TimerTarget<N>,
   ) {}
@@ -104,33 +120,57 @@ export class InternalTimerService<N extends string | number> {
     return this.processingTime.now();
   }
 
-  /** A timer for the current key that fires when the watermark reaches `time`. */
   registerEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimers.add(time, this.keys.currentKey(), this.keys.currentStateKey(), namespace);
+    const backend = this.backend;
+    this.eventTimers.add(time, backend.getCurrentKey(), backend.currentStateKey, backend.getCurrentKeyGroup(), namespace);
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimers.delete(time, this.keys.currentStateKey(), namespace);
+    this.eventTimers.delete(time, this.backend.currentStateKey, namespace);
   }
 
-  /** A timer for the current key that fires when processing time reaches `time`. */
   registerProcessingTimeTimer(namespace: N, time: number): void {
-    const isNewTime = !this.processingTimers.has(time);
-    if (this.processingTimers.add(time, this.keys.currentKey(), this.keys.currentStateKey(), namespace) && isNewTime) {
-      this.processingTime.schedule(time, (t) => this.fireProcessingTime(t));
-    }
+    const backend = this.backend;
+    this.addProcessingTimer(time, backend.getCurrentKey(), backend.currentStateKey, backend.getCurrentKeyGroup(), namespace);
   }
 
   deleteProcessingTimeTimer(namespace: N, time: number): void {
-    this.processingTimers.delete(time, this.keys.currentStateKey(), namespace);
+    this.processingTimers.delete(time, this.backend.currentStateKey, namespace);
   }
 
-
-  /** Moves event time to `watermark`, firing every timer at or before it, earliest first. */
   advanceWatermark(watermark: number): void {
     this.watermark = watermark;
     for (let time = this.eventTimers.nextTime(); time !== undefined && time <= watermark; time = this.eventTimers.nextTime()) {
       this.fire(this.eventTimers, time, (key, ns) => this.target.onEventTime(time, key, ns));
+    }
+  }
+
+  /** Timers pending, both domains. */
+  get size(): number {
+    return this.eventTimers.size + this.processingTimers.size;
+  }
+
+  /** The timers of one owned key group as plain data. */
+  snapshotKeyGroup(keyGroup: number): TimersSnapshot {
+    const timers: TimersSnapshot = [];
+    this.eventTimers.forEachInGroup(keyGroup, (time, key, ns) => timers.push(['event-time', time, key, ns]));
+    this.processingTimers.forEachInGroup(keyGroup, (time, key, ns) => timers.push(['processing-time', time, key, ns]));
+    return timers;
+  }
+
+  /** Adds the timers of a key group's snapshot (from any subtask's `snapshotKeyGroup`). */
+  restoreKeyGroup(keyGroup: number, timers: TimersSnapshot): void {
+    for (const [domain, time, key, namespace] of timers) {
+      const stateKey = stateKeyOf(key);
+      if (domain === 'event-time') this.eventTimers.add(time, key, stateKey, keyGroup, namespace as N);
+      else this.addProcessingTimer(time, key, stateKey, keyGroup, namespace as N);
+    }
+  }
+
+  private addProcessingTimer(time: number, key: Key, stateKey: StateKey, keyGroup: number, namespace: N): void {
+    const isNewTime = !this.processingTimers.has(time);
+    if (this.processingTimers.add(time, key, stateKey, keyGroup, namespace) && isNewTime) {
+      this.processingTime.schedule(time, (t) => this.fireProcessingTime(t));
     }
   }
 
@@ -141,9 +181,10 @@ export class InternalTimerService<N extends string | number> {
   private fire(queue: TimerQueue<N>, time: number, call: (key: Key, namespace: N) => void): void {
     const due = queue.take(time);
     if (due === undefined) return;
-    for (const { key, namespaces } of due.values()) {
-      this.keys.setCurrentKey(key);
-      for (const namespace of namespaces) call(key, namespace);
+    const backend = this.backend;
+    for (const entry of due.values()) {
+      backend.setCurrentKey(entry.key, entry.keyGroup);
+      for (const namespace of entry.namespaces) call(entry.key, namespace);
     }
   }
 }

@@ -1,7 +1,7 @@
 // Processing-time TTL for keyed state (Flink's StateTtlConfig): the wrapper that stamps a stored
 // value with its last access time, and the policy that decides when it expired.
 
-import type { StateDescriptor } from './state-descriptors.js';
+import type { StateDescriptor } from '../core/state-descriptors.js';
 
 /** A stored value with the processing time (epoch ms) it was last written, or read if so configured. */
 export class TtlValue<V> {

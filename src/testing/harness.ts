@@ -2,15 +2,17 @@
 // one subtask, with a hand-driven processing-time clock. Feed records and watermarks, move time,
 // read what came out (main output, side outputs, watermarks). Flink's test harnesses, in one call.
 
-import { ActorProcessingTime } from '../actors/processing-time.js';
-import { buildOperatorChain, OperatorFailure, type OperatorChain } from '../actors/operator-chain.js';
+import { buildOperatorChain, type OperatorChain, type OperatorSnapshot } from '../actors/operator-chain.js';
+import { OperatorFailure } from '../actors/operator-failure.js';
+import { createOperatorServices, type ActorServices, type OperatorServices } from '../actors/operator-services.js';
 import type { DataStream } from '../api/data-stream.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
-import type { OutputTag } from '../api/output-tag.js';
-import type { Source } from '../api/source.js';
+import { AbstractOperator } from '../core/abstract-operator.js';
+import { NO_TIMESTAMP } from '../core/operator.js';
+import type { OutputTag } from '../core/output-tag.js';
+import type { Source } from '../core/source.js';
 import type { JobGraph, ResolvedEdge } from '../graph/job-graph.js';
-import type { Key } from '../graph/key-groups.js';
-import { AbstractOperator, type OperatorContext, type OperatorCounters } from '../operators/operator.js';
+import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 
 /** A record that came out of the harness, with its timestamp (undefined when it has none). */
 export interface HarnessRecord<T> {
@@ -27,6 +29,18 @@ export interface HarnessOptions {
   maxParallelism?: number;
   /** Side outputs to capture, read with `sideOutput(tag)`. */
   sideOutputs?: OutputTag<unknown>[];
+  /**
+   * Starts the operators from a snapshot taken with `snapshot()` of a harness built the same way
+   * (keyed state, timers and the operators' own state), as a job restored from a checkpoint.
+   */
+  restore?: HarnessSnapshot;
+}
+
+/** What `snapshot()` returns: the operators' state as plain data, to restore in a new harness. */
+export interface HarnessSnapshot {
+  readonly checkpointId: number;
+  /** @internal */
+  readonly operators: readonly OperatorSnapshot[];
 }
 
 /** One thing that came out of the main output, in order: a record or a watermark. */
@@ -65,16 +79,17 @@ export class OperatorHarness<In, Out> {
   private readonly records: HarnessRecord<Out>[] = [];
   private readonly events: HarnessEvent<unknown>[] = [];
   private readonly sides = new Map<string, HarnessRecord<unknown>[]>();
-  private readonly time: ActorProcessingTime;
+  private readonly time: ProcessingTimeScheduler;
   private clock: number;
   private chain!: OperatorChain;
   private readonly pending: Promise<void>[] = [];
-  private readonly counters = new Map<string, OperatorCounters>();
+  /** Each operator's services, by operator name (names may repeat: then several). */
+  private readonly services: [name: string, services: OperatorServices][] = [];
 
   /** @internal Use `createHarness`. */
   constructor(private readonly options: HarnessOptions) {
     this.clock = options.processingTime ?? 0;
-    this.time = new ActorProcessingTime(() => this.clock);
+    this.time = new ProcessingTimeScheduler(() => this.clock);
   }
 
   /** @internal Builds and opens the operators. */
@@ -103,14 +118,28 @@ export class OperatorHarness<In, Out> {
     );
     const vertex = { id: 0, headNodeId: 0, nodeIds: graph.nodes.map((n) => n.id), parallelism: 1, name: 'harness' };
     const job: JobGraph = { vertices: [vertex], edges, parallelism: graph.nodes.map(() => 1), vertexOf: graph.nodes.map(() => 0), maxParallelism };
-    this.chain = buildOperatorChain(graph, job, vertex, new Map(), (nodeId) => this.context(graph.node(nodeId).name, graph.node(nodeId), maxParallelism));
+    const actor: ActorServices = {
+      processingTime: this.time,
+      autoWatermarkInterval: this.options.autoWatermarkInterval ?? 200,
+      sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
+      waitFor: (work) => void this.pending.push(work),
+    };
+    const placement = { subtask: 0, parallelism: 1, maxParallelism, keyGroupRange: { start: 0, end: maxParallelism - 1 } };
+    this.chain = buildOperatorChain(graph, job, vertex, new Map(), (nodeId) => {
+      const node = graph.node(nodeId);
+      const services = createOperatorServices(node, placement, actor);
+      this.services.push([node.name, services]);
+      return services;
+    });
+    const restored = this.options.restore;
+    if (restored !== undefined) unwrap(() => this.chain.initializeState([restored.operators]));
     await unwrapAsync(() => this.chain.open());
     return this;
   }
 
   /** Feeds one record, with its event timestamp when it has one. */
   processElement(value: In, timestamp?: number): void {
-    unwrap(() => this.chain.inputs[0]!.collect(value, timestamp ?? Number.NaN));
+    unwrap(() => this.chain.inputs[0]!.collect(value, timestamp ?? NO_TIMESTAMP));
   }
 
   /** Feeds a watermark: everything it fires comes out before this returns. */
@@ -153,16 +182,25 @@ export class OperatorHarness<In, Out> {
 
   /** Records the operators dropped as late so far, over all of them (or the one named `operator`). */
   lateRecordsDropped(operator?: string): number {
-    let total = 0;
-    for (const [name, counters] of this.counters) if (operator === undefined || name === operator) total += counters.lateRecordsDropped;
-    return total;
+    return this.sum(operator, (s) => s.counters.lateRecordsDropped);
   }
 
   /** Keys that the keyed operators (or the one named `operator`) hold state for now. */
   keyedStateKeys(operator?: string): number {
-    let total = 0;
-    for (const [name, counters] of this.counters) if (operator === undefined || name === operator) total += counters.keyedStateKeys?.() ?? 0;
-    return total;
+    return this.sum(operator, (s) => s.keyedState?.backend.numKeys() ?? 0);
+  }
+
+  /**
+   * The operators' state now, as at a checkpoint barrier: keyed state and timers per key group
+   * and each operator's own state. `createHarness(build, { restore: snapshot })` continues from it.
+   */
+  async snapshot(checkpointId = 1): Promise<HarnessSnapshot> {
+    return { checkpointId, operators: await unwrapAsync(() => this.chain.snapshotState(checkpointId)) };
+  }
+
+  /** Tells the operators that checkpoint `checkpointId` completed (sinks commit what it prepared). */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await unwrapAsync(() => this.chain.notifyCheckpointComplete(checkpointId));
   }
 
   /** Forgets the output so far (to assert on what comes next). */
@@ -184,27 +222,10 @@ export class OperatorHarness<In, Out> {
     await unwrapAsync(() => this.chain.close());
   }
 
-  private countersOf(name: string): OperatorCounters {
-    let counters = this.counters.get(name);
-    if (counters === undefined) this.counters.set(name, (counters = { lateRecordsDropped: 0 }));
-    return counters;
-  }
-
-  private context(name: string, node: { keySelector: ((v: unknown) => unknown) | undefined; keySelector2?: ((v: unknown) => unknown) | undefined }, maxParallelism: number): OperatorContext {
-    return {
-      operatorName: name,
-      subtask: 0,
-      parallelism: 1,
-      maxParallelism,
-      keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
-      keySelector2: node.keySelector2 as ((value: unknown) => Key) | undefined,
-      keyGroupRange: { start: 0, end: maxParallelism - 1 },
-      processingTime: this.time,
-      autoWatermarkInterval: this.options.autoWatermarkInterval ?? 200,
-      metrics: this.countersOf(name),
-      sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
-      waitFor: (work) => void this.pending.push(work),
-    };
+  private sum(operator: string | undefined, of: (services: OperatorServices) => number): number {
+    let total = 0;
+    for (const [name, services] of this.services) if (operator === undefined || name === operator) total += of(services);
+    return total;
   }
 }
 

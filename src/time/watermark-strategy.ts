@@ -2,7 +2,7 @@
 // how watermarks are generated from them (bounded out-of-orderness, monotonous, punctuated or
 // periodic user generators), optionally marking a quiet input idle.
 
-import { requireFunction } from '../api/validate.js';
+import { requireFunction } from '../core/validate.js';
 
 /** Where a generator emits watermarks and idleness. */
 export interface WatermarkOutput {

@@ -49,7 +49,7 @@ describe('job scripts', () => {
   it('a failing job exits non-zero with the operator, the subtask and the message', () => {
     const { status, stderr } = run(['dist/test/scripts/failing-job.js']);
     assert.notEqual(status, 0);
-    assert.match(stderr, /Operator "Fragile Map" \(subtask [12]\/2\) failed: cannot handle 700/);
+    assert.match(stderr, /Operator "Fragile Map" \(subtask [01] of 2\) failed: cannot handle 700/);
     assert.match(stderr, /failing-job\.js/);
   });
 });

@@ -21,20 +21,23 @@ describe('failures', () => {
   it('a throwing map fails the job with its name, subtask, message and stack', async () => {
     const { error, ms } = await failure('map');
     assert.equal(error.code, 'USER_FUNCTION_FAILED');
-    assert.match(error.message, /Operator "Exploding Map" \(subtask \d\/2\) failed: boom at 4242/);
+    const named = /Operator "Exploding Map" \(subtask (\d) of 2\) failed: boom at 4242/.exec(error.message);
+    assert.ok(named, error.message);
     assert.equal(error.operator, 'Exploding Map');
+    assert.equal(error.subtask, Number(named[1]), 'the message counts subtasks as the property does: from 0');
+    assert.equal(error.parallelism, 2);
     assert.match(error.stack ?? '', /fixtures\/failing\.js/, 'the stack shows the user function');
     assert.ok(ms < 3000, `failed after ${ms} ms`);
   });
 
   it('a throwing source fails the job with the source name', async () => {
     const { error } = await failure('source', 1);
-    assert.match(error.message, /"Throwing Source" \(subtask 1\/1\) failed: source broke after 100 records/);
+    assert.match(error.message, /"Throwing Source" \(subtask 0 of 1\) failed: source broke after 100 records/);
   });
 
   it('a throwing sink fails the job with the sink name and the error', async () => {
     const { error } = await failure('sink');
-    assert.match(error.message, /"Sink" \(subtask \d\/2\) failed: sink cannot store 500/);
+    assert.match(error.message, /"Sink" \(subtask [01] of 2\) failed: sink cannot store 500/);
   });
 
   it('a key selector returning an object fails with a sentence on how to fix it', async () => {

@@ -3,19 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamError } from '../../src/errors.js';
-import {
-  defaultMaxParallelism,
-  keyGroupFor,
-  keyGroupOf,
-  keyGroupRangeForSubtask,
-  keyHash,
-  keyOfStateKey,
-  operatorIndexForKeyGroup,
-  stateKeyOf,
-  validateKey,
-  type Key,
-} from '../../src/graph/key-groups.js';
+import { StreamError } from '../../src/core/errors.js';
+import { defaultMaxParallelism, keyGroupFor, keyGroupOf, keyGroupRangeForSubtask, keyHash, operatorIndexForKeyGroup, validateKey, type Key } from '../../src/core/key-groups.js';
+import { keyOfStateKey, stateKeyOf } from '../../src/state/state-key.js';
 
 /** Straightforward murmur3_x86_32 over bytes, the definition the fast hash must match. */
 function murmur3(bytes: Uint8Array, seed: number): number {

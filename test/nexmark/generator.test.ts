@@ -202,7 +202,7 @@ describe('NexmarkSource', () => {
     const count = 3001;
     const seen: number[] = [];
     for (let subtask = 0; subtask < 3; subtask++) {
-      const reader = new NexmarkSource(count, 1000).createReader({ subtask, parallelism: 3, shipped: undefined });
+      const reader = new NexmarkSource(count, 1000).createReader({ subtask, parallelism: 3, shipped: undefined, restoredSplits: undefined });
       const mine: NexmarkEvent[] = [];
       let status;
       do {

@@ -1,8 +1,9 @@
 // Helpers for keyed state tests: a backend over a key-group range with a settable fake clock, and
 // a way to make a key current with the key group that routing would have computed.
 
-import { keyGroupFor, type Key } from '../../src/graph/key-groups.js';
-import { HeapKeyedStateBackend, type AggregateFunction } from '../../src/state/keyed-state-backend.js';
+import { keyGroupFor, type Key } from '../../src/core/key-groups.js';
+import { HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
+import { type AggregateFunction } from '../../src/core/state-descriptors.js';
 
 export const MAX_PARALLELISM = 128;
 

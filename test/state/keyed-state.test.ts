@@ -3,15 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AggregatingStateDescriptor,
-  DEFAULT_NAMESPACE,
-  HeapKeyedStateBackend,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from '../../src/state/keyed-state-backend.js';
+import { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../src/core/state-descriptors.js';
+import { DEFAULT_NAMESPACE } from '../../src/core/state.js';
+import { HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
 import { at, average, newBackend } from './backend-helpers.js';
 
 test('ValueState: unset is undefined or the default, update replaces, update(undefined) and clear remove', () => {

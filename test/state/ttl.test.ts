@@ -3,13 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from '../../src/state/keyed-state-backend.js';
+import { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../src/core/state-descriptors.js';
 import { at, average, fakeClock, newBackend } from './backend-helpers.js';
 
 test('on-create-and-write: a value lives ttlMs after its last write; reads do not extend it', () => {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHarness, WatermarkStrategy, type DataStream, type WatermarkGenerator } from '../../src/index.js';
 import { TimestampsAndWatermarksOperator } from '../../src/operators/timestamps-and-watermarks.js';
-import { ActorProcessingTime } from '../../src/actors/processing-time.js';
-import type { OperatorContext, Output } from '../../src/operators/operator.js';
+import { ProcessingTimeScheduler } from '../../src/time/processing-time-scheduler.js';
+import type { OperatorContext, Output } from '../../src/core/operator.js';
 
 interface Event {
   id: string;
@@ -80,7 +80,7 @@ describe('watermark strategies', () => {
 
   it('withIdleness marks the input idle after the timeout without records, and active on the next record', () => {
     const statuses: boolean[] = [];
-    const time = new ActorProcessingTime(() => clock);
+    const time = new ProcessingTimeScheduler(() => clock);
     let clock = 0;
     const output: Output<Event> = { collect() {}, collectSide() {}, emitWatermark() {}, emitWatermarkStatus: (idle) => statuses.push(idle) };
     const op = new TimestampsAndWatermarksOperator(withTime(WatermarkStrategy.forMonotonousTimestamps<Event>()).withIdleness(1000));

@@ -23,7 +23,7 @@
 //  frame (and any PAD before it) with one Atomics.store of the write position; the consumer
 //  frees it with one Atomics.store of the read position.
 
-import { StreamError } from '../../errors.js';
+import { StreamError } from '../../core/errors.js';
 import {
   FRAME_HEADER_BYTES,
   FRAME_KIND,

@@ -2,9 +2,9 @@
 // to the "state window" whose namespace holds its contents, so a merge moves no state but the
 // merged windows'. Kept in keyed state as plain numbers, so it is snapshotted per key group.
 
-import type { HeapKeyedStateBackend, ValueState } from '../../state/keyed-state-backend.js';
-import { ValueStateDescriptor } from '../../state/keyed-state-backend.js';
-import { StreamError } from '../../errors.js';
+import type { KeyedStateStore, ValueState } from '../../core/state.js';
+import { ValueStateDescriptor } from '../../core/state-descriptors.js';
+import { StreamError } from '../../core/errors.js';
 import { mergesLikeSessions } from './assigners/session.js';
 import { TimeWindow } from './time-window.js';
 import type { MergingWindowAssigner } from './window-assigner.js';
@@ -38,7 +38,7 @@ export class MergingWindowSet {
   private readonly coverMerging: boolean;
 
   constructor(
-    backend: HeapKeyedStateBackend,
+    backend: KeyedStateStore,
     private readonly assigner: MergingWindowAssigner<unknown>,
   ) {
     this.state = backend.getState(new ValueStateDescriptor<number[]>('merging-window-set'));

@@ -2,11 +2,12 @@
 // ms) instead of its size/slide windows; a firing window combines its panes' partial results.
 // Same answers as the per-window operator for an aggregate (via merge) or an associative reduce.
 
-import type { Key } from '../../graph/key-groups.js';
-import type { AggregateFunction, Namespace, ValueState } from '../../state/keyed-state-backend.js';
-import { ValueStateDescriptor } from '../../state/keyed-state-backend.js';
-import { StreamError } from '../../errors.js';
-import type { OperatorContext, Output } from '../operator.js';
+import type { Key } from '../../core/key-groups.js';
+import type { AggregateFunction } from '../../core/state-descriptors.js';
+import type { Namespace, ValueState } from '../../core/state.js';
+import { ValueStateDescriptor } from '../../core/state-descriptors.js';
+import { StreamError } from '../../core/errors.js';
+import type { OperatorContext, Output } from '../../core/operator.js';
 import { getWindowStartWithOffset, TimeWindow } from './time-window.js';
 import { requireTimestamp } from './window-assigner.js';
 import { WindowOperatorBase, type WindowOperatorOptions } from './window-operator-base.js';

@@ -1,7 +1,7 @@
 // The windows of the window operator (Flink's TimeWindow and GlobalWindow), the arithmetic that
 // aligns a timestamp to its window, and how a window is named in keyed state (its namespace).
 
-import type { Namespace } from '../../state/keyed-state-backend.js';
+import type { Namespace } from '../../core/state.js';
 
 /** What every window has: the last timestamp it covers, which its results carry. */
 export interface Window {

@@ -1,26 +1,16 @@
 // The TriggerContext the window operator hands to triggers: one reusable object pointed at the
 // (key, window) being handled, whose timers and partitioned state use the window's namespace.
 
-import type {
-  AggregatingStateDescriptor,
-  HeapKeyedStateBackend,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  Namespace,
-  ReducingStateDescriptor,
-  State,
-  StateDescriptor,
-  ValueStateDescriptor,
-} from '../../state/keyed-state-backend.js';
-import type { InternalTimerService } from '../../state/timer-service.js';
+import type { Namespace, KeyedStateStore, State } from '../../core/state.js';
+import type { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, StateDescriptor, ValueStateDescriptor } from '../../core/state-descriptors.js';
+import type { InternalTimerService } from '../../core/timers.js';
+import { NamespacedTimers } from '../namespaced-timers.js';
 import type { OnMergeContext } from './triggers/trigger.js';
 
 const NO_NAMESPACES: readonly Namespace[] = Object.freeze([]);
 
 /** Acts for the state backend's current key and the window set by `at`. Not reentrant. */
-export class WindowTriggerContext implements OnMergeContext {
-  /** The namespace of the window being handled. */
-  namespace: Namespace = 0;
+export class WindowTriggerContext extends NamespacedTimers<Namespace> implements OnMergeContext {
   /** During `onMerge`: the namespaces of the windows being merged into `namespace`. */
   mergedNamespaces: readonly Namespace[] = NO_NAMESPACES;
   /**
@@ -31,9 +21,11 @@ export class WindowTriggerContext implements OnMergeContext {
   processingTimer = Number.NaN;
 
   constructor(
-    private readonly backend: HeapKeyedStateBackend,
-    private readonly timers: InternalTimerService<Namespace>,
-  ) {}
+    private readonly backend: KeyedStateStore,
+    timers: InternalTimerService<Namespace>,
+  ) {
+    super(timers, 0);
+  }
 
   /** Points the context at the window named `namespace`; returns it. */
   at(namespace: Namespace): this {
@@ -43,31 +35,23 @@ export class WindowTriggerContext implements OnMergeContext {
     return this;
   }
 
-  currentWatermark(): number {
-    return this.timers.currentWatermark();
-  }
-
-  currentProcessingTime(): number {
-    return this.timers.currentProcessingTime();
-  }
-
-  registerEventTimeTimer(time: number): void {
-    this.timers.registerEventTimeTimer(this.namespace, time);
+  override registerEventTimeTimer(time: number): void {
+    super.registerEventTimeTimer(time);
     this.eventTimer = time;
   }
 
-  deleteEventTimeTimer(time: number): void {
-    this.timers.deleteEventTimeTimer(this.namespace, time);
+  override deleteEventTimeTimer(time: number): void {
+    super.deleteEventTimeTimer(time);
     if (time === this.eventTimer) this.eventTimer = Number.NaN;
   }
 
-  registerProcessingTimeTimer(time: number): void {
-    this.timers.registerProcessingTimeTimer(this.namespace, time);
+  override registerProcessingTimeTimer(time: number): void {
+    super.registerProcessingTimeTimer(time);
     this.processingTimer = time;
   }
 
-  deleteProcessingTimeTimer(time: number): void {
-    this.timers.deleteProcessingTimeTimer(this.namespace, time);
+  override deleteProcessingTimeTimer(time: number): void {
+    super.deleteProcessingTimeTimer(time);
     if (time === this.processingTimer) this.processingTimer = Number.NaN;
   }
 

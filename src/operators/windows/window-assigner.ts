@@ -1,7 +1,7 @@
 // The WindowAssigner contract (Flink's WindowAssigner and MergingWindowAssigner): which windows an
 // element belongs to, in which time domain, with which default trigger; plus session merging.
 
-import { StreamError } from '../../errors.js';
+import { StreamError } from '../../core/errors.js';
 import type { Trigger } from './triggers/trigger.js';
 import type { TimeWindow, Window, WindowNamespaces } from './time-window.js';
 

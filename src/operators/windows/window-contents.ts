@@ -2,8 +2,9 @@
 // is snapshotted per key group): a reduced value, an aggregate's accumulator, or the elements.
 // Merging windows (sessions) fold the merged windows' contents together, as Flink's states do.
 
-import type { AggregateFunction, HeapKeyedStateBackend, ListState, Namespace, ValueState } from '../../state/keyed-state-backend.js';
-import { ListStateDescriptor, ValueStateDescriptor } from '../../state/keyed-state-backend.js';
+import type { AggregateFunction } from '../../core/state-descriptors.js';
+import type { KeyedStateStore, ListState, Namespace, ValueState } from '../../core/state.js';
+import { ListStateDescriptor, ValueStateDescriptor } from '../../core/state-descriptors.js';
 
 /** How a window's elements are kept: the three ways of Flink's window functions. */
 export type WindowContentsSpec<IN, ACC> =
@@ -39,7 +40,7 @@ export interface WindowContents<IN, ACC> {
 export const WINDOW_CONTENTS = 'window-contents';
 
 /** Creates the contents of `spec`, registering its state with `backend`. */
-export function createWindowContents<IN, ACC>(spec: WindowContentsSpec<IN, ACC>, backend: HeapKeyedStateBackend): WindowContents<IN, ACC> {
+export function createWindowContents<IN, ACC>(spec: WindowContentsSpec<IN, ACC>, backend: KeyedStateStore): WindowContents<IN, ACC> {
   switch (spec.kind) {
     case 'reduce':
       return new ReducedContents(backend.getState(new ValueStateDescriptor<IN>(WINDOW_CONTENTS)), spec.reduce) as unknown as WindowContents<IN, ACC>;

@@ -1,9 +1,9 @@
 // The user functions of windowed streams (ProcessWindowFunction and its context) and how each way
 // of keeping a window's contents is turned into output when the window fires.
 
-import type { Collector } from '../../api/functions.js';
-import type { OutputTag } from '../../api/output-tag.js';
-import type { AggregateFunction } from '../../state/keyed-state-backend.js';
+import type { Collector } from '../../core/functions.js';
+import type { OutputTag } from '../../core/output-tag.js';
+import type { AggregateFunction } from '../../core/state-descriptors.js';
 import type { Window } from './time-window.js';
 
 /** What a ProcessWindowFunction learns about the window it runs for. */

@@ -2,13 +2,14 @@
 // timers), lateness rules, late data to a side output or the dropped-records metric, and emitting
 // a fired window with its timestamp and ProcessWindowContext.
 
-import type { Collector } from '../../api/functions.js';
-import type { OutputTag } from '../../api/output-tag.js';
-import type { Key } from '../../graph/key-groups.js';
-import type { Namespace } from '../../state/keyed-state-backend.js';
-import { InternalTimerService, type TimerTarget } from '../../state/timer-service.js';
+import type { Collector } from '../../core/functions.js';
+import type { OutputTag } from '../../core/output-tag.js';
+import type { Key } from '../../core/key-groups.js';
+import type { Namespace } from '../../core/state.js';
+import type { InternalTimerService, TimerTarget } from '../../core/timers.js';
 import { KeyContext } from '../key-context.js';
-import { AbstractOperator, type OperatorContext, type Output } from '../operator.js';
+import { AbstractOperator } from '../../core/abstract-operator.js';
+import { type OperatorContext, type Output } from '../../core/operator.js';
 import { TimestampedCollector } from '../timestamped-collector.js';
 import type { Window } from './time-window.js';
 import type { ProcessWindowContext, WindowEmitter } from './window-functions.js';
@@ -58,7 +59,7 @@ export abstract class WindowOperatorBase<IN, ACC, OUT, K extends Key, W extends 
   override open(ctx: OperatorContext, output: Output<OUT>): void {
     super.open(ctx, output);
     this.keys = new KeyContext(ctx);
-    this.timers = new InternalTimerService<Namespace>(this.keys, ctx.processingTime, this);
+    this.timers = ctx.timerService<Namespace>(this);
     this.collector = new TimestampedCollector(output);
     this.firing = new FiringContext<W>(output as Output<unknown>);
   }

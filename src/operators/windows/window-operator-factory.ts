@@ -2,8 +2,8 @@
 // panes when the window function allows it (an aggregate, or a reduce declared associative);
 // everything else runs Flink's per-window operator.
 
-import type { Key } from '../../graph/key-groups.js';
-import type { OneInputOperator } from '../operator.js';
+import type { Key } from '../../core/key-groups.js';
+import type { OneInputOperator } from '../../core/operator.js';
 import { SlidingWindows } from './assigners/sliding.js';
 import { greatestCommonDivisor, PaneWindowOperator, type PaneContentsSpec } from './pane-window-operator.js';
 import type { TimeWindow, Window } from './time-window.js';

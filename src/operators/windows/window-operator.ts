@@ -2,10 +2,10 @@
 // their contents per (key, window) in keyed state, asks the trigger when to fire and purge, and
 // cleans each window up at its cleanup time. Session windows merge, with their state and triggers.
 
-import { StreamError } from '../../errors.js';
-import type { Key } from '../../graph/key-groups.js';
-import type { Namespace } from '../../state/keyed-state-backend.js';
-import type { OperatorContext, Output } from '../operator.js';
+import { StreamError } from '../../core/errors.js';
+import type { Key } from '../../core/key-groups.js';
+import type { Namespace } from '../../core/state.js';
+import type { OperatorContext, Output } from '../../core/operator.js';
 import { MergingWindowSet } from './merging-window-set.js';
 import type { TimeWindow, Window, WindowNamespaces } from './time-window.js';
 import { WindowTriggerContext } from './trigger-context.js';

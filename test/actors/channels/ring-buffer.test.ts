@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { Doorbells } from '../../../src/actors/channels/doorbell.js';
 import { RingBuffer } from '../../../src/actors/channels/ring-buffer.js';
 import { FRAME_HEADER_BYTES, RING_HEADER_BYTES, RING_WRITE_POSITION } from '../../../src/actors/channels/slots.js';
-import { StreamError } from '../../../src/errors.js';
+import { StreamError } from '../../../src/core/errors.js';
 import {
   checkFrame,
   fillFrame,

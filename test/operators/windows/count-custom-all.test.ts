@@ -8,7 +8,7 @@ import { StreamExecutionEnvironment } from '../../../src/api/environment.js';
 import { createHarness } from '../../../src/testing/harness.js';
 import { TumblingEventTimeWindows } from '../../../src/operators/windows/assigners/tumbling.js';
 import { TumblingProcessingTimeWindows } from '../../../src/operators/windows/assigners/tumbling.js';
-import { ReducingStateDescriptor } from '../../../src/state/keyed-state-backend.js';
+import { ReducingStateDescriptor } from '../../../src/core/state-descriptors.js';
 import type { TimeWindow } from '../../../src/operators/windows/time-window.js';
 import type { Trigger } from '../../../src/operators/windows/triggers/trigger.js';
 import { keyOf, rec, sumReducer, type Pair } from './flink-udfs.js';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataStream } from '../../../src/api/data-stream.js';
-import { OutputTag } from '../../../src/api/output-tag.js';
+import { OutputTag } from '../../../src/core/output-tag.js';
 import { createHarness } from '../../../src/testing/harness.js';
 import { EventTimeSessionWindows } from '../../../src/operators/windows/assigners/session.js';
 import { SlidingEventTimeWindows } from '../../../src/operators/windows/assigners/sliding.js';

@@ -2,7 +2,7 @@
 // outputs: records are (key, value) pairs, results are compared sorted as Flink's harness does.
 
 import assert from 'node:assert/strict';
-import type { Collector } from '../../../src/api/functions.js';
+import type { Collector } from '../../../src/core/functions.js';
 import type { HarnessRecord } from '../../../src/testing/harness.js';
 import type { ProcessWindowContext } from '../../../src/operators/windows/window-functions.js';
 import type { TimeWindow, Window } from '../../../src/operators/windows/time-window.js';

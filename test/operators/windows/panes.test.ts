@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataStream } from '../../../src/api/data-stream.js';
-import { OutputTag } from '../../../src/api/output-tag.js';
+import { OutputTag } from '../../../src/core/output-tag.js';
 import { createHarness, type HarnessEvent, type HarnessRecord } from '../../../src/testing/harness.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../../../src/operators/windows/assigners/sliding.js';
 import { EventTimeTrigger } from '../../../src/operators/windows/triggers/event-time-trigger.js';
 import { ProcessingTimeTrigger } from '../../../src/operators/windows/triggers/processing-time-trigger.js';
 import type { WindowedStream } from '../../../src/api/windowed-stream.js';
 import type { TimeWindow } from '../../../src/operators/windows/time-window.js';
-import type { AggregateFunction } from '../../../src/state/keyed-state-backend.js';
+import type { AggregateFunction } from '../../../src/core/state-descriptors.js';
 import { paneContentsOf } from '../../../src/operators/windows/window-operator-factory.js';
 import { TumblingEventTimeWindows } from '../../../src/operators/windows/assigners/tumbling.js';
 import { keyOf, sumReducer, type Pair } from './flink-udfs.js';

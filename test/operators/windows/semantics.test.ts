@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataStream } from '../../../src/api/data-stream.js';
-import { OutputTag } from '../../../src/api/output-tag.js';
+import { OutputTag } from '../../../src/core/output-tag.js';
 import { createHarness } from '../../../src/testing/harness.js';
 import { EventTimeSessionWindows } from '../../../src/operators/windows/assigners/session.js';
 import { SlidingEventTimeWindows } from '../../../src/operators/windows/assigners/sliding.js';
 import { TumblingEventTimeWindows } from '../../../src/operators/windows/assigners/tumbling.js';
-import type { AggregateFunction } from '../../../src/state/keyed-state-backend.js';
+import type { AggregateFunction } from '../../../src/core/state-descriptors.js';
 import { keyOf, rec, sessionProcess, sumReducer, type Pair, type Session } from './flink-udfs.js';
 
 const late = new OutputTag<Pair>('late');

@@ -1,7 +1,7 @@
 // CountTrigger: fires a window every `n` elements (Flink's), keeping the count in the trigger's
 // per-window state so that it survives checkpoints and merges with session windows.
 
-import { ReducingStateDescriptor } from '../../../state/keyed-state-backend.js';
+import { ReducingStateDescriptor } from '../../../core/state-descriptors.js';
 import type { Window } from '../time-window.js';
 import type { OnMergeContext, Trigger, TriggerContext, TriggerResult } from './trigger.js';
 

@@ -1,18 +1,8 @@
 // The Trigger contract (Flink's Trigger): decides when a window emits its contents and when it
 // forgets them. Built-in triggers and users' own triggers implement it the same way.
 
-import type {
-  AggregatingState,
-  AggregatingStateDescriptor,
-  ListState,
-  ListStateDescriptor,
-  MapState,
-  MapStateDescriptor,
-  ReducingState,
-  ReducingStateDescriptor,
-  ValueState,
-  ValueStateDescriptor,
-} from '../../../state/keyed-state-backend.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../../core/state.js';
+import type { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../../core/state-descriptors.js';
 import type { Window } from '../time-window.js';
 
 /**

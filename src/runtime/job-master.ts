@@ -5,16 +5,16 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as Comlink from 'comlink';
-import { deserializeError, StreamError, type SerializedError } from '../errors.js';
+import { deserializeError, StreamError, type SerializedError } from '../core/errors.js';
 import { buildExecutionPlan, type ExecutionPlan } from '../graph/execution-plan.js';
 import { buildJobGraph, resolveParallelism, type JobGraph } from '../graph/job-graph.js';
-import { defaultMaxParallelism } from '../graph/key-groups.js';
+import { defaultMaxParallelism } from '../core/key-groups.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
-import { Doorbells } from './channels/doorbell.js';
-import { BatchDecoder, BatchEncoder } from './channels/frame-codec.js';
-import { RingBuffer } from './channels/ring-buffer.js';
+import { Doorbells } from '../actors/channels/doorbell.js';
+import { BatchDecoder, BatchEncoder } from '../actors/channels/batch-codec.js';
+import { RingBuffer } from '../actors/channels/ring-buffer.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
-import type { ActorMetrics, JobSource, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+import type { ActorMetrics, JobSource, MasterEndpoint, ThreadEndpoint, ThreadTask } from '../actors/thread-task.js';
 
 /** Bytes of each channel's ring: room for several full batches, so producers rarely wait. */
 const RING_CAPACITY = 512 * 1024;
@@ -124,7 +124,7 @@ export class JobMaster implements JobClient {
     const shipped = graph.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
     const master: MasterEndpoint = {
       reportFailure: (error: SerializedError) => this.fail(deserializeError(error)),
-      collect: (collectorId, _subtask, batch) => this.collect(collectorId, batch),
+      collect: (collectorId, batch) => this.collect(collectorId, batch),
     };
     const tasks: Promise<void>[] = [];
     for (let thread = 0; thread < this.plan.threads; thread++) {

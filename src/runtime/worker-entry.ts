@@ -2,12 +2,12 @@
 // script, checks it matches the main thread's, and runs the actors the plan put on this thread.
 
 import * as Comlink from 'comlink';
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 import { buildExecutionPlan } from '../graph/execution-plan.js';
 import { buildJobGraph } from '../graph/job-graph.js';
-import { ActorGroup } from './actor-group.js';
+import { ActorGroup } from '../actors/actor-group.js';
 import { loadJobGraph } from './job-loader.js';
-import type { ActorMetrics, MasterEndpoint, ThreadTask } from './thread-task.js';
+import type { ActorMetrics, MasterEndpoint, ThreadTask } from '../actors/thread-task.js';
 
 export default async function runThread(task: ThreadTask): Promise<ActorMetrics[]> {
   const master = Comlink.wrap<MasterEndpoint>(task.masterPort);

@@ -13,13 +13,10 @@
 // The hashes are computed on the values directly: nothing is allocated except for bigints wider
 // than 64 bits.
 
-import { StreamError } from '../errors.js';
+import { StreamError } from './errors.js';
 
 /** What a key selector may return: a scalar, or a tuple of strings and numbers (composite key). */
 export type Key = string | number | bigint | (string | number)[];
-
-/** A key as used to index a JavaScript `Map`: equal keys give equal (`SameValueZero`) values. */
-export type StateKey = string | number | bigint;
 
 const STRING_SEED = 0x9e3779b9;
 const NUMBER_SEED = 0x85ebca77;
@@ -209,6 +206,11 @@ function describeKey(value: unknown): string {
   }
 }
 
+/** A key as it appears in messages: `"a"`, `42`, `7n`, `["a",1]`. */
+export function formatKey(key: Key): string {
+  return preview(key);
+}
+
 function preview(value: unknown): string {
   let text: string;
   try {
@@ -256,39 +258,4 @@ export function keyGroupRangeForSubtask(
     start: Math.ceil((subtask * maxParallelism) / parallelism),
     end: Math.ceil(((subtask + 1) * maxParallelism) / parallelism) - 1,
   };
-}
-
-/** Prefix of a state key that encodes a composite key, or escapes a string key starting with it. */
-const ESCAPE = '\u0000';
-const ESCAPE_CODE = 0;
-
-/**
- * The value to index a `Map` with for `key`: strings, numbers and bigints as they are (a string
- * that starts with U+0000 gets one more U+0000 in front), a composite key as U+0000 followed by
- * its JSON (non-finite numbers tagged). Equal keys give equal values; different keys, different
- * values. {@link keyOfStateKey} inverts it.
- */
-export function stateKeyOf(key: Key): StateKey {
-  if (typeof key === 'string') return key.charCodeAt(0) === ESCAPE_CODE ? ESCAPE + key : key;
-  if (typeof key !== 'object') return key;
-  for (let i = 0; i < key.length; i++) {
-    const element = key[i];
-    if (typeof element === 'number' && !Number.isFinite(element)) return ESCAPE + JSON.stringify(key, tagNonFinite);
-  }
-  return ESCAPE + JSON.stringify(key);
-}
-
-/** The key that {@link stateKeyOf} turned into `stateKey` (with -0 read back as 0). */
-export function keyOfStateKey(stateKey: StateKey): Key {
-  if (typeof stateKey !== 'string' || stateKey.charCodeAt(0) !== ESCAPE_CODE) return stateKey;
-  if (stateKey.charCodeAt(1) === ESCAPE_CODE) return stateKey.slice(1);
-  return JSON.parse(stateKey.slice(1), untagNonFinite) as (string | number)[];
-}
-
-function tagNonFinite(_: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? { n: String(value) } : value;
-}
-
-function untagNonFinite(_: string, value: unknown): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? Number((value as { n: string }).n) : value;
 }

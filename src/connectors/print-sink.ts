@@ -4,7 +4,7 @@
 
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import type { Sink, SinkInitContext, SinkWriter } from '../api/sink.js';
+import type { Sink, SinkInitContext, SinkWriter } from '../core/sink.js';
 
 /** Formats a record like `console.log` does (strings as they are, objects inspected on one line). */
 export function formatRecord(value: unknown): string {

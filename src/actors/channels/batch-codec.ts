@@ -1,23 +1,10 @@
-// Encodings of what travels on a channel: the frame kinds, record batches (a timestamp column
-// plus msgpack of the values), and the fixed binary layouts of the control frames.
+// The encoding of record batches on a channel (DATA frames): a timestamp column plus msgpack of
+// the values, with errors that name what in a record cannot cross threads.
 
 import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
-import { StreamError } from '../../errors.js';
-import { PAD_KIND } from './ring-buffer.js';
-
-/** What a frame on a channel carries; the ring's `kind` field. */
-export const FrameKind = {
-  PAD: PAD_KIND,
-  DATA: 1,
-  WATERMARK: 2,
-  BARRIER: 3,
-  END_OF_INPUT: 4,
-  LATENCY_MARKER: 5,
-  WATERMARK_STATUS: 6,
-} as const;
-
-export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+import { StreamError } from '../../core/errors.js';
+import { malformedFrame } from './frame-kinds.js';
 
 const PACKR_OPTIONS = { useBigIntExtension: true, moreTypes: true } as const;
 const BATCH_HEADER_BYTES = 8;
@@ -106,12 +93,12 @@ export class BatchDecoder {
 
   /** Decodes a DATA payload (a view into a ring, or any bytes from `BatchEncoder.encode`). */
   decode(payload: Uint8Array): { values: unknown[]; timestamps: Float64Array | null } {
-    if (payload.length < BATCH_HEADER_BYTES) throw malformed(`${payload.length} bytes`);
+    if (payload.length < BATCH_HEADER_BYTES) throw malformedFrame(`${payload.length} bytes`);
     const count = readU32(payload, 0);
     const hasTimestamps = (readU32(payload, 4) & HAS_TIMESTAMPS) !== 0;
     const valuesAt = BATCH_HEADER_BYTES + (hasTimestamps ? count * Float64Array.BYTES_PER_ELEMENT : 0);
     const length = payload.length - valuesAt;
-    if (length < 1) throw malformed(`${payload.length} bytes for ${count} records`);
+    if (length < 1) throw malformedFrame(`${payload.length} bytes for ${count} records`);
     let timestamps: Float64Array | null = null;
     if (hasTimestamps) {
       timestamps = new Float64Array(count);
@@ -127,136 +114,11 @@ export class BatchDecoder {
     try {
       values = this.unpackr.unpack(source, { end: length });
     } catch (error) {
-      throw malformed(error instanceof Error ? error.message : String(error));
+      throw malformedFrame(error instanceof Error ? error.message : String(error));
     }
-    if (!Array.isArray(values) || values.length !== count) throw malformed(`expected ${count} records`);
+    if (!Array.isArray(values) || values.length !== count) throw malformedFrame(`expected ${count} records`);
     return { values, timestamps };
   }
-}
-
-// Watermark (WATERMARK frame payload):  offset 0  f64 LE  watermark in ms (may be ±Infinity)
-
-const WATERMARK_BYTES = 8;
-
-/** Encodes a watermark: any timestamp in ms, or ±Infinity (end of input is +Infinity). */
-export function encodeWatermark(watermark: number): Uint8Array {
-  if (Number.isNaN(watermark)) throw new RangeError('A watermark must be a number of ms or ±Infinity, got NaN.');
-  const bytes = new Uint8Array(WATERMARK_BYTES);
-  view(bytes).setFloat64(0, watermark, true);
-  return bytes;
-}
-
-/** Decodes a WATERMARK payload. */
-export function decodeWatermark(payload: Uint8Array): number {
-  return checked(payload, WATERMARK_BYTES, 'watermark').getFloat64(0, true);
-}
-
-// Barrier (BARRIER frame payload):
-//
-//   offset 0   f64 LE   checkpointId (a whole number)
-//   offset 8   f64 LE   timestamp: when the checkpoint was triggered, ms since the epoch
-//   offset 16  u32 LE   flags: bit 0 = unaligned checkpoint
-//   offset 20  u32      zero
-
-const BARRIER_BYTES = 24;
-const UNALIGNED = 1;
-
-/** A checkpoint barrier, as carried on a channel. */
-export interface Barrier {
-  readonly checkpointId: number;
-  readonly timestamp: number;
-  readonly unaligned: boolean;
-}
-
-/** Encodes a checkpoint barrier (`unaligned` defaults to false). */
-export function encodeBarrier(barrier: { checkpointId: number; timestamp: number; unaligned?: boolean }): Uint8Array {
-  if (!Number.isSafeInteger(barrier.checkpointId) || barrier.checkpointId < 0) {
-    throw new RangeError(`A checkpoint id must be a whole number >= 0, got ${barrier.checkpointId}.`);
-  }
-  const bytes = new Uint8Array(BARRIER_BYTES);
-  const data = view(bytes);
-  data.setFloat64(0, barrier.checkpointId, true);
-  data.setFloat64(8, barrier.timestamp, true);
-  data.setUint32(16, barrier.unaligned === true ? UNALIGNED : 0, true);
-  return bytes;
-}
-
-/** Decodes a BARRIER payload. */
-export function decodeBarrier(payload: Uint8Array): Barrier {
-  const data = checked(payload, BARRIER_BYTES, 'barrier');
-  return {
-    checkpointId: data.getFloat64(0, true),
-    timestamp: data.getFloat64(8, true),
-    unaligned: (data.getUint32(16, true) & UNALIGNED) !== 0,
-  };
-}
-
-// Latency marker (LATENCY_MARKER frame payload):
-//
-//   offset 0   f64 LE   markedTime: when the source emitted it, ms
-//   offset 8   u32 LE   sourceOperator: node id of the source
-//   offset 12  u32 LE   sourceSubtask
-
-const LATENCY_MARKER_BYTES = 16;
-
-/** A latency marker: emitted by a source, timed by every operator it passes. */
-export interface LatencyMarker {
-  readonly markedTime: number;
-  readonly sourceOperator: number;
-  readonly sourceSubtask: number;
-}
-
-/** Encodes a latency marker; operator and subtask are u32. */
-export function encodeLatencyMarker(marker: LatencyMarker): Uint8Array {
-  for (const field of ['sourceOperator', 'sourceSubtask'] as const) {
-    if (marker[field] >>> 0 !== marker[field]) throw new RangeError(`${field} must be a u32, got ${marker[field]}.`);
-  }
-  const bytes = new Uint8Array(LATENCY_MARKER_BYTES);
-  const data = view(bytes);
-  data.setFloat64(0, marker.markedTime, true);
-  data.setUint32(8, marker.sourceOperator, true);
-  data.setUint32(12, marker.sourceSubtask, true);
-  return bytes;
-}
-
-/** Decodes a LATENCY_MARKER payload. */
-export function decodeLatencyMarker(payload: Uint8Array): LatencyMarker {
-  const data = checked(payload, LATENCY_MARKER_BYTES, 'latency marker');
-  return { markedTime: data.getFloat64(0, true), sourceOperator: data.getUint32(8, true), sourceSubtask: data.getUint32(12, true) };
-}
-
-// Watermark status (WATERMARK_STATUS frame payload):  offset 0  u32 LE  0 = active, 1 = idle
-
-const WATERMARK_STATUS_BYTES = 4;
-
-/** Whether a channel's watermark counts: an idle channel is ignored by the minimum. */
-export type WatermarkStatus = 'idle' | 'active';
-
-/** Encodes a watermark status. */
-export function encodeWatermarkStatus(status: WatermarkStatus): Uint8Array {
-  const bytes = new Uint8Array(WATERMARK_STATUS_BYTES);
-  view(bytes).setUint32(0, status === 'idle' ? 1 : 0, true);
-  return bytes;
-}
-
-/** Decodes a WATERMARK_STATUS payload. */
-export function decodeWatermarkStatus(payload: Uint8Array): WatermarkStatus {
-  const code = checked(payload, WATERMARK_STATUS_BYTES, 'watermark status').getUint32(0, true);
-  if (code > 1) throw malformed(`watermark status ${code}`);
-  return code === 1 ? 'idle' : 'active';
-}
-
-function view(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function checked(payload: Uint8Array, bytes: number, what: string): DataView {
-  if (payload.length !== bytes) throw malformed(`a ${what} of ${payload.length} bytes, expected ${bytes}`);
-  return view(payload);
-}
-
-function malformed(detail: string): StreamError {
-  return new StreamError('INTERNAL', `Malformed channel frame: ${detail}.`, { domain: 'internal' });
 }
 
 function readU32(bytes: Uint8Array, at: number): number {

@@ -1,24 +1,13 @@
-// Frame codecs: record batches round-trip every supported type exactly (also straight out of a
-// ring), timestamps survive, unencodable records fail helpfully, control frames keep their values.
+// The batch codec: record batches round-trip every supported type exactly (also straight out of
+// a ring), timestamps survive, unencodable records fail helpfully, malformed batches are internal errors.
 
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
-import {
-  BatchDecoder,
-  BatchEncoder,
-  decodeBarrier,
-  decodeLatencyMarker,
-  decodeWatermark,
-  decodeWatermarkStatus,
-  encodeBarrier,
-  encodeLatencyMarker,
-  encodeWatermark,
-  encodeWatermarkStatus,
-  FrameKind,
-} from '../../../src/actors/channels/frame-codec.js';
+import { BatchDecoder, BatchEncoder } from '../../../src/actors/channels/batch-codec.js';
+import { FrameKind } from '../../../src/actors/channels/frame-kinds.js';
 import { RingBuffer } from '../../../src/actors/channels/ring-buffer.js';
-import { StreamError } from '../../../src/errors.js';
+import { StreamError } from '../../../src/core/errors.js';
 
 /** One value of every type a record may hold, by name. */
 function everyType(): Record<string, unknown> {
@@ -167,34 +156,8 @@ test('records holding functions, symbols or cycles fail with a message naming th
   assert.deepStrictEqual(new BatchDecoder().decode(encoder.encode([{ ok: 1 }], null, 1)).values, [{ ok: 1 }], 'the encoder still works');
 });
 
-test('watermarks round-trip, ±Infinity included', () => {
-  for (const watermark of [0, -1, 1_700_000_000_000.5, Number.MAX_SAFE_INTEGER, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-    assert.equal(decodeWatermark(encodeWatermark(watermark)), watermark);
-  }
-  assert.throws(() => encodeWatermark(Number.NaN), RangeError);
-});
-
-test('barriers, latency markers and watermark statuses round-trip', () => {
-  assert.deepStrictEqual(decodeBarrier(encodeBarrier({ checkpointId: 7, timestamp: 1_700_000_000_001 })), {
-    checkpointId: 7,
-    timestamp: 1_700_000_000_001,
-    unaligned: false,
-  });
-  const unaligned = { checkpointId: 2 ** 40, timestamp: 5.5, unaligned: true };
-  assert.deepStrictEqual(decodeBarrier(encodeBarrier(unaligned)), unaligned);
-  assert.throws(() => encodeBarrier({ checkpointId: -1, timestamp: 0 }), RangeError);
-  const marker = { markedTime: 12345.678, sourceOperator: 3, sourceSubtask: 2 ** 32 - 1 };
-  assert.deepStrictEqual(decodeLatencyMarker(encodeLatencyMarker(marker)), marker);
-  assert.throws(() => encodeLatencyMarker({ ...marker, sourceSubtask: -1 }), RangeError);
-  assert.equal(decodeWatermarkStatus(encodeWatermarkStatus('idle')), 'idle');
-  assert.equal(decodeWatermarkStatus(encodeWatermarkStatus('active')), 'active');
-});
-
-test('malformed control frames and batches raise an internal StreamError', () => {
+test('malformed batches raise an internal StreamError', () => {
   const internal = (error: unknown): boolean => error instanceof StreamError && error.code === 'INTERNAL';
-  assert.throws(() => decodeWatermark(new Uint8Array(4)), internal);
-  assert.throws(() => decodeBarrier(new Uint8Array(8)), internal);
-  assert.throws(() => decodeWatermarkStatus(new Uint8Array([2, 0, 0, 0])), internal);
   assert.throws(() => new BatchDecoder().decode(new Uint8Array(3)), internal);
   const batch = new BatchEncoder().encode([1, 2, 3], null, 3).slice();
   batch[0] = 4;

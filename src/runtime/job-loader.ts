@@ -1,10 +1,10 @@
 // In a worker: runs the job script (or defineJob module) again to reach the user's functions,
 // and captures the graph it builds instead of executing it.
 
-import { StreamError } from '../errors.js';
+import { StreamError } from '../core/errors.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
 import { launchContext } from './launch-context.js';
-import type { JobSource } from './thread-task.js';
+import type { JobSource } from '../actors/thread-task.js';
 import { isJobDefinition, StreamExecutionEnvironment } from '../api/environment.js';
 import { buildDefinedJob } from '../api/job.js';
 

@@ -1,19 +1,9 @@
 // The user-function types of the public API: collectors, process functions (plain and keyed,
 // with timers and side outputs) and the runtime context they see in open().
 
-import type { Key } from '../graph/key-groups.js';
-import type {
-  AggregatingState,
-  AggregatingStateDescriptor,
-  ListState,
-  ListStateDescriptor,
-  MapState,
-  MapStateDescriptor,
-  ReducingState,
-  ReducingStateDescriptor,
-  ValueState,
-  ValueStateDescriptor,
-} from '../state/keyed-state-backend.js';
+import type { Key } from './key-groups.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state.js';
+import type { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from './state-descriptors.js';
 import type { OutputTag } from './output-tag.js';
 
 /** Receives the records a function emits. */

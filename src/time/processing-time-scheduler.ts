@@ -1,9 +1,10 @@
-// The processing-time service of one actor: callbacks kept in time order, fired by the actor's
-// loop between steps and when it wakes from sleep, so they never run concurrently with the
-// operators. The actor sleeps no longer than until the earliest callback.
+// The processing-time service of one actor (or of a test harness, on a hand-driven clock):
+// callbacks kept in time order, fired by the actor's loop between steps and when it wakes from
+// sleep, so they never run concurrently with the operators. The actor sleeps no longer than
+// until the earliest callback.
 
-import type { ProcessingTimeService } from '../operators/operator.js';
-import { MinHeap } from '../util/min-heap.js';
+import type { ProcessingTimeService } from '../core/operator.js';
+import { MinHeap } from './min-heap.js';
 
 interface Scheduled {
   readonly time: number;
@@ -12,7 +13,7 @@ interface Scheduled {
   cancelled: boolean;
 }
 
-export class ActorProcessingTime implements ProcessingTimeService {
+export class ProcessingTimeScheduler implements ProcessingTimeService {
   /** Earliest first, ties in registration order. */
   private readonly queue = new MinHeap<Scheduled>((a, b) => a.time < b.time || (a.time === b.time && a.seq < b.seq));
   private seq = 0;

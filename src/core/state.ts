@@ -2,7 +2,17 @@
 // ListState, MapState, ReducingState, AggregatingState). Every call reads and writes the entry of
 // the backend's current key and of the state's current namespace.
 
-import type { Namespace } from './state-table.js';
+import type { Key } from './key-groups.js';
+import type { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from './state-descriptors.js';
+
+/** A namespace within a key's state, e.g. one window of a window operator. */
+export type Namespace = string | number;
+
+/**
+ * The namespace every state starts in. Its entries take the fast path (one `Map` lookup); any
+ * other namespace costs a second lookup.
+ */
+export const DEFAULT_NAMESPACE: Namespace = '';
 
 /**
  * What all keyed state objects share. A state object is created once (in `open()`) and used for
@@ -68,4 +78,35 @@ export interface AggregatingState<IN, OUT> extends State {
   /** `getResult(accumulator)`, or `undefined` when nothing was added. */
   get(): OUT | undefined;
   add(value: IN): void;
+}
+
+/** Where keyed state objects come from: a function's `RuntimeContext`, an operator's backend. */
+export interface KeyedStateStore {
+  /**
+   * Registers a value state, or returns the one already registered under this name. The same
+   * holds for the other `get...State` methods; a name is bound to one kind of state and one
+   * TTL setting for the life of the job (checkpoints included).
+   */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV>;
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
+}
+
+/**
+ * The keyed state of one operator subtask, as the operator sees it: the task actor creates it
+ * (and snapshots it), the operator makes a record's key current before it touches state.
+ * Single-threaded: never called concurrently.
+ */
+export interface KeyedStateBackend extends KeyedStateStore {
+  readonly maxParallelism: number;
+  /** The key groups this subtask owns, `end` inclusive. */
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  /** Makes `key` (of `keyGroup`, as computed when the record was routed) the current key. */
+  setCurrentKey(key: Key, keyGroup: number): void;
+  /** The key set by the last `setCurrentKey`. */
+  getCurrentKey(): Key;
+  /** Distinct keys with any entry in any state. */
+  numKeys(): number;
 }

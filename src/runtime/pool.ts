@@ -2,7 +2,7 @@
 // actors), event loops left free (atomics disabled) so that timers and Atomics.waitAsync work.
 
 import { Piscina } from 'piscina';
-import type { ActorMetrics, ThreadTask } from './thread-task.js';
+import type { ActorMetrics, ThreadTask } from '../actors/thread-task.js';
 
 export interface WorkerPool {
   run(task: ThreadTask, transfer: readonly unknown[]): Promise<ActorMetrics[]>;

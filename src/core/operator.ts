@@ -1,7 +1,11 @@
 // The contract between the runtime and every operator: how records, watermarks and end of input
-// reach an operator, and what it may call back. Operators know nothing of rings or threads.
+// reach an operator, what it may call back, and the hooks a checkpoint calls. Operators know
+// nothing of rings or threads: the task actor that runs them owns their keyed state and timers
+// and hands them in through the context.
 
-import type { Key } from '../graph/key-groups.js';
+import type { Key } from './key-groups.js';
+import type { KeyedStateBackend } from './state.js';
+import type { InternalTimerService, TimerTarget } from './timers.js';
 
 /** A timestamp value meaning "this record carries no timestamp". */
 export const NO_TIMESTAMP = Number.NaN;
@@ -36,14 +40,13 @@ export interface ProcessingTimeService {
 export interface OperatorCounters {
   /** Records an event-time operator dropped because they came after the watermark passed them. */
   lateRecordsDropped: number;
-  /** Keys held in the operator's keyed state (set by keyed operators): a key with no state counts 0. */
-  keyedStateKeys?: () => number;
 }
 
-/** What the runtime tells an operator about where it runs. */
+/** What the runtime tells an operator about where it runs, and the state it owns for it. */
 export interface OperatorContext {
   /** The operator's name, from `.name()` or its default. */
   readonly operatorName: string;
+  /** Zero-based index of this subtask. */
   readonly subtask: number;
   readonly parallelism: number;
   readonly maxParallelism: number;
@@ -51,8 +54,16 @@ export interface OperatorContext {
   readonly keySelector: ((value: unknown) => Key) | undefined;
   /** Key selector of the second input of a keyed two-input operator. */
   readonly keySelector2: ((value: unknown) => Key) | undefined;
-  /** First and last (inclusive) key group this subtask owns. */
-  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  /**
+   * The keyed state of this operator subtask (operators after `keyBy`; `undefined` otherwise),
+   * created and snapshotted by the task actor, per key group.
+   */
+  readonly keyedState: KeyedStateBackend | undefined;
+  /**
+   * The keyed operator's timer service, firing into `target` (call once, in `open`). Timers are
+   * kept per key group with the keyed state, so they snapshot and rescale with it.
+   */
+  timerService<N extends string | number>(target: TimerTarget<N>): InternalTimerService<N>;
   /** The actor's processing-time clock and callbacks. */
   readonly processingTime: ProcessingTimeService;
   /** Interval of periodic watermark emission (env.setAutoWatermarkInterval), ms. */
@@ -60,10 +71,11 @@ export interface OperatorContext {
   /** Counters reported with the job's metrics. */
   readonly metrics: OperatorCounters;
   /**
-   * Hands a batch of encoded records to the main thread (`executeAndCollect`). Resolves when the
-   * main thread took it, which is the collect sink's backpressure.
+   * Hands records to the main thread (`executeAndCollect`). They are encoded before it returns
+   * (the arrays may be reused); it resolves when the main thread took them, which is the collect
+   * sink's backpressure.
    */
-  sendToMain(collectorId: number, subtask: number, batch: Uint8Array): Promise<void>;
+  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array): Promise<void>;
   /**
    * Work the operator started and has not finished (an asynchronous sink write): the actor awaits
    * it before it hands any operator the next record, which is how a slow sink backpressures the job.
@@ -72,14 +84,19 @@ export interface OperatorContext {
 }
 
 /**
- * An operator with one input. The runtime calls `open` once, then `processElement` and
- * `processWatermark` in arrival order (never concurrently), then `endInput` when every input
- * channel has ended (bounded input), then `close`.
+ * What every operator implements, whatever its inputs. The runtime calls `initializeState`
+ * (with the operator's own snapshot, when restoring), then `open` once, then the per-element
+ * methods in arrival order (never concurrently), then `endInput` when every input ended (bounded
+ * input), then `close`. `snapshotState` runs at a checkpoint barrier, between two elements.
  */
-export interface OneInputOperator<In, Out> {
+export interface StreamOperator<Out> {
+  /**
+   * Restores the operator's own state (what its `snapshotState` returned), before `open`. Keyed
+   * state and timers are restored by the runtime, which owns them.
+   */
+  initializeState(snapshot: unknown): void;
   /** Prepares the operator; `output` is where it emits for its whole life. */
   open(ctx: OperatorContext, output: Output<Out>): void | Promise<void>;
-  processElement(value: In, timestamp: number): void;
   /**
    * Reacts to a watermark. Returns the watermark to forward, or `null` to hold it back. Whatever
    * it fires must be collected before it returns.
@@ -89,37 +106,31 @@ export interface OneInputOperator<In, Out> {
   endInput(): void | Promise<void>;
   /** The actor drained its input: write out anything buffered (a print sink's lines). */
   flushBuffers(): void;
+  /**
+   * The operator's own state at checkpoint `checkpointId`, as plain data (msgpack-encodable), or
+   * `undefined` when it keeps none beyond its keyed state and timers. Taken between two
+   * elements: the result must not share objects the operator changes later. A promise (a sink
+   * preparing its commit) is awaited before the barrier moves on.
+   */
+  snapshotState(checkpointId: number): unknown;
+  /** Checkpoint `checkpointId` completed everywhere: commit what its snapshot prepared. */
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void>;
   close(): void | Promise<void>;
 }
 
+/** An operator with one input. */
+export interface OneInputOperator<In, Out> extends StreamOperator<Out> {
+  processElement(value: In, timestamp: number): void;
+}
+
 /**
- * An operator with two inputs (connect, joins). Like a one-input operator, but records arrive
- * through `processElement1` / `processElement2`; its watermark is the minimum of both inputs'.
+ * An operator with two inputs (connect, joins): records arrive through `processElement1` /
+ * `processElement2`; its watermark is the minimum of both inputs'.
  */
-export interface TwoInputOperator<In1, In2, Out> extends Omit<OneInputOperator<In1, Out>, 'processElement'> {
+export interface TwoInputOperator<In1, In2, Out> extends StreamOperator<Out> {
   processElement1(value: In1, timestamp: number): void;
   processElement2(value: In2, timestamp: number): void;
 }
 
-/** No-op defaults, so an operator writes only what it needs. */
-export abstract class AbstractOperator<In, Out> implements OneInputOperator<In, Out> {
-  protected output!: Output<Out>;
-  protected ctx!: OperatorContext;
-
-  open(ctx: OperatorContext, output: Output<Out>): void | Promise<void> {
-    this.ctx = ctx;
-    this.output = output;
-  }
-
-  abstract processElement(value: In, timestamp: number): void;
-
-  processWatermark(watermark: number): number | null {
-    return watermark;
-  }
-
-  endInput(): void | Promise<void> {}
-
-  flushBuffers(): void {}
-
-  close(): void | Promise<void> {}
-}
+/** The operator of a node, with one input or two. */
+export type AnyOperator = OneInputOperator<unknown, unknown> | TwoInputOperator<unknown, unknown, unknown>;

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'INVALID_GRAPH',
   'INVALID_KEY',
+  'INCONSISTENT_KEY',
   'JOB_ALREADY_EXECUTED',
   'USER_FUNCTION_FAILED',
   'WORKER_DIED',
@@ -29,7 +30,7 @@ export interface StreamErrorOptions {
   operator?: string;
   /** Zero-based subtask index that failed. */
   subtask?: number;
-  /** Parallelism of the failed operator, to print "subtask 2/4". */
+  /** Parallelism of the failed operator. */
   parallelism?: number;
 }
 
@@ -39,7 +40,9 @@ export class StreamError extends Error {
   readonly domain: ErrorDomain;
   readonly retriable: boolean;
   readonly operator: string | undefined;
+  /** Zero-based index of the subtask that failed. */
   readonly subtask: number | undefined;
+  readonly parallelism: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: StreamErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +52,7 @@ export class StreamError extends Error {
     this.retriable = options.retriable ?? false;
     this.operator = options.operator;
     this.subtask = options.subtask;
+    this.parallelism = options.parallelism;
   }
 }
 
@@ -61,40 +65,21 @@ export interface SerializedError {
   domain: ErrorDomain | undefined;
   operator: string | undefined;
   subtask: number | undefined;
+  parallelism: number | undefined;
 }
 
 /** Flattens any thrown value to plain data that survives `postMessage`. */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof StreamError) {
-    return {
-      name: error.name,
-      message: error.message,
-      stack: error.stack,
-      code: error.code,
-      domain: error.domain,
-      operator: error.operator,
-      subtask: error.subtask,
-    };
-  }
-  if (error instanceof Error) {
-    return {
-      name: error.name,
-      message: error.message,
-      stack: error.stack,
-      code: undefined,
-      domain: undefined,
-      operator: undefined,
-      subtask: undefined,
-    };
-  }
+  const stream = error instanceof StreamError ? error : undefined;
   return {
-    name: 'Error',
-    message: String(error),
-    stack: undefined,
-    code: undefined,
-    domain: undefined,
-    operator: undefined,
-    subtask: undefined,
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+    code: stream?.code,
+    domain: stream?.domain,
+    operator: stream?.operator,
+    subtask: stream?.subtask,
+    parallelism: stream?.parallelism,
   };
 }
 
@@ -104,9 +89,18 @@ export function deserializeError(data: SerializedError): StreamError {
     domain: data.domain ?? 'internal',
     ...(data.operator === undefined ? {} : { operator: data.operator }),
     ...(data.subtask === undefined ? {} : { subtask: data.subtask }),
+    ...(data.parallelism === undefined ? {} : { parallelism: data.parallelism }),
   });
   if (data.stack !== undefined) error.stack = data.stack;
   return error;
+}
+
+/**
+ * How messages name a subtask: zero-based, as `StreamError.subtask` and
+ * `RuntimeContext.indexOfThisSubtask` count, with the parallelism ("subtask 0 of 2").
+ */
+export function describeSubtask(subtask: number, parallelism: number): string {
+  return `subtask ${subtask} of ${parallelism}`;
 }
 
 /**
@@ -120,11 +114,11 @@ export function userFunctionFailed(
   parallelism: number,
 ): StreamError {
   const inner = cause instanceof Error ? cause : new Error(String(cause));
-  const where = `Operator "${operator}" (subtask ${subtask + 1}/${parallelism})`;
+  const where = `Operator "${operator}" (${describeSubtask(subtask, parallelism)})`;
   const error = new StreamError(
     cause instanceof StreamError ? cause.code : 'USER_FUNCTION_FAILED',
     `${where} failed: ${inner.message}`,
-    { domain: 'user', cause, operator, subtask },
+    { domain: cause instanceof StreamError ? cause.domain : 'user', cause, operator, subtask, parallelism },
   );
   error.stack = `${error.name}: ${error.message}\n    at ${where}\n${stackFrames(inner)}`;
   return error;

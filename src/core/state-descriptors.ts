@@ -2,8 +2,6 @@
 // time-to-live) of a piece of keyed state. Operators and user functions register them with the
 // keyed state backend (`RuntimeContext.getState(descriptor)` and friends).
 
-import { StreamError } from '../errors.js';
-
 /**
  * Incremental aggregation in four steps, as in Flink: start an accumulator, add values to it,
  * merge two accumulators (session windows), and read the result. `add` and `merge` may mutate
@@ -133,35 +131,5 @@ export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor {
     requireFunction(name, 'getResult', aggregateFunction.getResult);
     requireFunction(name, 'merge', aggregateFunction.merge);
     this.aggregateFunction = aggregateFunction;
-  }
-}
-
-/**
- * Throws unless a state known as `kind` (with or without TTL), registered or found in a
- * checkpoint, may be used as `wantedKind` with `wantedTtl`: names are bound to one kind and one
- * TTL setting, as in Flink.
- */
-export function checkStateCompatible(
-  name: string,
-  kind: StateKind,
-  ttl: boolean,
-  wantedKind: StateKind,
-  wantedTtl: boolean,
-  how: 'registered' | 'checkpointed',
-): void {
-  if (kind !== wantedKind) {
-    throw new StreamError(
-      'INVALID_ARGUMENT',
-      `State "${name}" is ${how} as ${kind} state and cannot be used as ${wantedKind} state: give each state its own name`,
-      { domain: 'user' },
-    );
-  }
-  if (ttl !== wantedTtl) {
-    throw new StreamError(
-      'INVALID_ARGUMENT',
-      `State "${name}" is ${how} ${ttl ? 'with' : 'without'} a time-to-live and cannot be used ${wantedTtl ? 'with' : 'without'} one: ` +
-        'TTL cannot be switched on or off for an existing state; use a new state name',
-      { domain: 'user' },
-    );
   }
 }

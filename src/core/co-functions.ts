@@ -2,7 +2,7 @@
 // ProcessJoinFunction): one method per input, sharing the function's fields or, when keyed, the
 // key's state and timers.
 
-import type { Key } from '../graph/key-groups.js';
+import type { Key } from './key-groups.js';
 import type { Collector, KeyedContext, OnTimerContext, ProcessContext, RuntimeContext } from './functions.js';
 
 /** A function over two connected streams; `processElement1` and `2` never run concurrently. */

@@ -1,0 +1,75 @@
+// What the task actor gives each operator of its chain: the operator's context (where it runs,
+// its clock, the way to the main thread) and, for a keyed operator, the keyed state and timers
+// the actor owns for it, so that the actor can snapshot and restore them.
+
+import { StreamError } from '../core/errors.js';
+import type { Key } from '../core/key-groups.js';
+import type { OperatorContext, OperatorCounters, ProcessingTimeService } from '../core/operator.js';
+import type { StreamNode } from '../graph/stream-graph.js';
+import { KeyedOperatorState } from '../state/keyed-operator-state.js';
+import { attributedSync } from './operator-failure.js';
+
+/** Where an operator runs. */
+export interface OperatorPlacement {
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** The key groups the subtask owns, `end` inclusive. */
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+}
+
+/** What the actor (or a test harness) provides to all of its operators. */
+export interface ActorServices {
+  readonly processingTime: ProcessingTimeService;
+  readonly autoWatermarkInterval: number;
+  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array): Promise<void>;
+  waitFor(work: Promise<void>): void;
+}
+
+/** One operator's context and the state the actor keeps for it. */
+export interface OperatorServices {
+  readonly context: OperatorContext;
+  /** Keyed state and timers, for operators after keyBy. */
+  readonly keyedState: KeyedOperatorState | undefined;
+  readonly counters: OperatorCounters;
+}
+
+export function createOperatorServices(node: StreamNode, placement: OperatorPlacement, actor: ActorServices): OperatorServices {
+  const nodeId = node.id;
+  const processingTime: ProcessingTimeService = {
+    now: () => actor.processingTime.now(),
+    // Callbacks are the operator's code: tag their failures with it.
+    schedule: (at, callback) => actor.processingTime.schedule(at, (t) => attributedSync(nodeId, () => callback(t))),
+  };
+  const keyedState =
+    node.keySelector === undefined
+      ? undefined
+      : new KeyedOperatorState({
+          operatorName: node.name,
+          maxParallelism: placement.maxParallelism,
+          keyGroupRange: placement.keyGroupRange,
+          processingTime,
+        });
+  const counters: OperatorCounters = { lateRecordsDropped: 0 };
+  const context: OperatorContext = {
+    operatorName: node.name,
+    subtask: placement.subtask,
+    parallelism: placement.parallelism,
+    maxParallelism: placement.maxParallelism,
+    keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
+    keySelector2: node.keySelector2 as ((value: unknown) => Key) | undefined,
+    keyedState: keyedState?.backend,
+    timerService: (target) => {
+      if (keyedState === undefined) {
+        throw new StreamError('INVALID_GRAPH', `"${node.name}" uses timers, which need a keyed stream: call keyBy(...) before it.`);
+      }
+      return keyedState.timerService(target);
+    },
+    processingTime,
+    autoWatermarkInterval: actor.autoWatermarkInterval,
+    metrics: counters,
+    sendToMain: (collectorId, values, timestamps) => actor.sendToMain(collectorId, values, timestamps),
+    waitFor: (work) => actor.waitFor(work),
+  };
+  return { context, keyedState, counters };
+}

@@ -1,0 +1,90 @@
+// The keyed state and timers of one keyed operator subtask, as the task actor owns them (Flink's
+// StreamOperatorStateHandler): created before the operator opens, handed in through its context,
+// and snapshotted or restored per key group, so a job can be restored at another parallelism.
+
+import { StreamError } from '../core/errors.js';
+import type { ProcessingTimeService } from '../core/operator.js';
+import type { InternalTimerService, TimerTarget } from '../core/timers.js';
+import { HeapKeyedStateBackend } from './keyed-state-backend.js';
+import type { StateGroupSnapshot } from './state-table.js';
+import { HeapTimerService, type TimersSnapshot } from './timer-service.js';
+
+/** One key group's keyed state and timers as plain data (msgpack-encodable). */
+export interface KeyGroupStateSnapshot {
+  readonly keyGroup: number;
+  readonly states: StateGroupSnapshot[];
+  readonly timers: TimersSnapshot;
+}
+
+export interface KeyedOperatorStateOptions {
+  /** The operator's name, for errors. */
+  readonly operatorName: string;
+  readonly maxParallelism: number;
+  /** The key groups the subtask owns, `end` inclusive. */
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  /** The actor's processing time: the TTL clock and processing-time timers. */
+  readonly processingTime: ProcessingTimeService;
+}
+
+export class KeyedOperatorState {
+  readonly backend: HeapKeyedStateBackend;
+  private timers: HeapTimerService<string | number> | undefined;
+  /** Timers restored before the operator asked for its timer service (it does so in `open`). */
+  private restoredTimers: [keyGroup: number, timers: TimersSnapshot][] = [];
+
+  constructor(private readonly options: KeyedOperatorStateOptions) {
+    this.backend = new HeapKeyedStateBackend({
+      maxParallelism: options.maxParallelism,
+      keyGroupRange: options.keyGroupRange,
+      clock: () => options.processingTime.now(),
+    });
+  }
+
+  /** The operator's one timer service, firing into `target`. */
+  timerService<N extends string | number>(target: TimerTarget<N>): InternalTimerService<N> {
+    if (this.timers !== undefined) {
+      throw new StreamError('INTERNAL', `"${this.options.operatorName}" asked for a second timer service; an operator has one.`, { domain: 'internal' });
+    }
+    const timers = new HeapTimerService<N>(this.backend, this.options.processingTime, target);
+    for (const [keyGroup, data] of this.restoredTimers) timers.restoreKeyGroup(keyGroup, data);
+    this.restoredTimers = [];
+    this.timers = timers as unknown as HeapTimerService<string | number>;
+    return timers;
+  }
+
+  /** Timers pending now. */
+  get timersPending(): number {
+    return this.timers?.size ?? 0;
+  }
+
+  /**
+   * Keyed state and timers of every owned key group that holds any. Shares user objects with the
+   * live state: encode it before the next record is processed.
+   */
+  snapshot(): KeyGroupStateSnapshot[] {
+    const parts: KeyGroupStateSnapshot[] = [];
+    const { start, end } = this.backend.keyGroupRange;
+    for (let keyGroup = start; keyGroup <= end; keyGroup++) {
+      const { states } = this.backend.snapshotKeyGroup(keyGroup);
+      const timers = this.timers?.snapshotKeyGroup(keyGroup) ?? this.restoredTimersOf(keyGroup);
+      if (states.length > 0 || timers.length > 0) parts.push({ keyGroup, states, timers });
+    }
+    return parts;
+  }
+
+  /** Restores the parts (of snapshots of any subtasks) whose key group this subtask owns; skips the rest. */
+  restore(parts: Iterable<KeyGroupStateSnapshot>): void {
+    const { start, end } = this.backend.keyGroupRange;
+    for (const { keyGroup, states, timers } of parts) {
+      if (keyGroup < start || keyGroup > end) continue;
+      this.backend.restoreKeyGroup(keyGroup, { states });
+      if (timers.length === 0) continue;
+      if (this.timers === undefined) this.restoredTimers.push([keyGroup, timers]);
+      else this.timers.restoreKeyGroup(keyGroup, timers);
+    }
+  }
+
+  private restoredTimersOf(keyGroup: number): TimersSnapshot {
+    return this.restoredTimers.flatMap(([group, timers]) => (group === keyGroup ? timers : []));
+  }
+}
