@@ -1,8 +1,9 @@
 // The public surface of eddy: everything a job imports. Nothing internal is exported here.
 
-export { StreamExecutionEnvironment, type JobDefinition } from './api/environment.js';
-export { DataStream, KeyedStream } from './api/data-stream.js';
-export { defineJob, runJob, type RunJobOptions } from './api/job.js';
+export { StreamExecutionEnvironment } from './api/environment.js';
+export { DataStream } from './api/data-stream.js';
+export { KeyedStream } from './api/keyed-stream.js';
+export { defineJob, runJob, type JobDefinition, type RunJobOptions } from './api/job.js';
 export {
   ProcessFunction,
   KeyedProcessFunction,
@@ -60,7 +61,7 @@ export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, Reducing
 export { type ValueState, type ListState, type MapState, type ReducingState, type AggregatingState } from './core/state.js';
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from './core/sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
-export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-master.js';
+export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { Key } from './core/key-groups.js';
 export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent } from './testing/harness.js';
 export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './core/errors.js';

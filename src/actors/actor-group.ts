@@ -2,9 +2,7 @@
 // source readers from the plan, runs them side by side, and answers the master's control calls.
 
 import { describeSubtask, serializeError, userFunctionFailed } from '../core/errors.js';
-import type { ActorSpec, ExecutionPlan } from '../graph/execution-plan.js';
-import type { JobGraph } from '../graph/job-graph.js';
-import type { StreamGraph } from '../graph/stream-graph.js';
+import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
 import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import { BatchDecoder, BatchEncoder } from './channels/batch-codec.js';
 import { Doorbells } from './channels/doorbell.js';
@@ -27,18 +25,22 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
   cancelled = false;
   private readonly bells: Doorbells;
   private readonly actors: PlacedActor[];
+  private readonly nodes: readonly StreamNode[];
+  private readonly job: JobGraph;
+  private readonly plan: ExecutionPlan;
 
   constructor(
     private readonly task: ThreadTask,
-    private readonly graph: StreamGraph,
-    private readonly job: JobGraph,
-    private readonly plan: ExecutionPlan,
+    private readonly planned: PlannedJob,
     private readonly master: MasterEndpoint,
   ) {
+    this.nodes = planned.nodes;
+    this.job = planned.job;
+    this.plan = planned.plan;
     this.bells = new Doorbells(task.doorbells);
     const decoder = new BatchDecoder();
     const shipped = new Map(task.shipped.map(([nodeId, bytes]) => [nodeId, decoder.decode(bytes).values[0]]));
-    this.actors = plan.actors.filter((a) => a.thread === task.thread).map((spec) => this.place(spec, shipped));
+    this.actors = this.plan.actors.filter((a) => a.thread === task.thread).map((spec) => this.place(spec, shipped));
   }
 
   /** Runs every actor of the thread; a failure is reported at once, then rethrown. */
@@ -77,7 +79,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const vertex = this.job.vertices[spec.vertexId]!;
     const nodeId = error instanceof OperatorFailure ? error.nodeId : vertex.headNodeId;
     const cause = error instanceof OperatorFailure ? error.cause : error;
-    return userFunctionFailed(cause, this.graph.node(nodeId).name, spec.subtask, spec.parallelism);
+    return userFunctionFailed(cause, this.nodes[nodeId]!.name, spec.subtask, spec.parallelism);
   }
 
   private place(spec: ActorSpec, shipped: ReadonlyMap<number, unknown>): PlacedActor {
@@ -104,7 +106,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
         .filter((c) => c.edgeIndex === edgeIndex && c.producerActor === spec.index)
         .sort((a, b) => a.consumerSubtask - b.consumerSubtask)
         .map((c) => new ChannelWriter(new RingBuffer(this.task.channelBuffers[c.index]!), this.bells, c.consumerActor, encoder, backlog, edge.sourceNodeId));
-      const where = this.graph.node(edge.targetNodeId).name;
+      const where = this.nodes[edge.targetNodeId]!.name;
       writers.set(edgeIndex, createRecordWriter(edge.kind, channels, spec.subtask, edge.keySelector, this.job.maxParallelism, where));
     });
     const services: ActorServices = {
@@ -114,8 +116,8 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       waitFor: (work) => pending.add(work),
     };
     const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
-    const chain = buildOperatorChain(this.graph, this.job, vertex, writers, (nodeId) => createOperatorServices(this.graph.node(nodeId), placement, services));
-    const head = this.graph.node(vertex.headNodeId);
+    const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId) => createOperatorServices(this.nodes[nodeId]!, placement, services));
+    const head = this.nodes[vertex.headNodeId]!;
     const reader = head.source?.createReader({
       subtask: spec.subtask,
       parallelism: spec.parallelism,

@@ -3,21 +3,14 @@
 // the edges that read them. Every call into an operator is tagged with it on failure; the chain
 // counts records in and out, and snapshots and restores its operators with their keyed state.
 
+import type { JobVertex, PlannedJob } from '../core/job-plan.js';
 import type { AnyOperator, OneInputOperator, Output, TwoInputOperator } from '../core/operator.js';
-import type { JobGraph, JobVertex } from '../graph/job-graph.js';
-import type { StreamGraph } from '../graph/stream-graph.js';
 import { END_OF_INPUT } from '../core/stream-element.js';
 import type { KeyGroupStateSnapshot } from '../state/keyed-operator-state.js';
 import { attributed, attributedSync, tagged } from './operator-failure.js';
 import type { OperatorServices } from './operator-services.js';
+import type { Downstream } from './downstream.js';
 import type { RecordWriter } from './record-writer.js';
-
-/** What receives a stream of records and watermarks: a chained operator's input or a record writer. */
-export interface Downstream {
-  collect(value: unknown, timestamp: number): void;
-  emitWatermark(watermark: number): void;
-  emitWatermarkStatus(idle: boolean): void;
-}
 
 /** The output of one node: main records, side outputs by tag, watermarks to every consumer. */
 class NodeOutput implements Output<unknown>, Downstream {
@@ -284,8 +277,7 @@ export class OperatorChain {
  * edge leaving the vertex, by edge index; `servicesOf` gives each operator its context and state.
  */
 export function buildOperatorChain(
-  graph: StreamGraph,
-  job: JobGraph,
+  { nodes, uids, job }: Pick<PlannedJob, 'nodes' | 'uids' | 'job'>,
   vertex: JobVertex,
   writers: ReadonlyMap<number, RecordWriter>,
   servicesOf: (nodeId: number) => OperatorServices,
@@ -305,13 +297,13 @@ export function buildOperatorChain(
     const all = [...main, ...[...sides.values()].flat()];
     const output = new NodeOutput(combine(main), new Map([...sides].map(([tag, targets]) => [tag, combine(targets)])), all);
     outputs.set(nodeId, output);
-    const node = graph.node(nodeId);
+    const node = nodes[nodeId]!;
     if (node.createOperator !== undefined) {
       const twoInputs = node.inputs.some((input) => input.inputIndex === 1);
-      chained.set(nodeId, new ChainedOperator(nodeId, graph.uidOf(nodeId), node.createOperator(), output, servicesOf(nodeId), twoInputs));
+      chained.set(nodeId, new ChainedOperator(nodeId, uids[nodeId]!, node.createOperator(), output, servicesOf(nodeId), twoInputs));
     }
   }
   const operators = vertex.nodeIds.flatMap((id) => chained.get(id) ?? []);
-  const isSource = graph.node(vertex.headNodeId).kind === 'source';
+  const isSource = nodes[vertex.headNodeId]!.kind === 'source';
   return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], outputs, isSource);
 }

@@ -5,7 +5,7 @@
 import { StreamError } from '../core/errors.js';
 import type { Key } from '../core/key-groups.js';
 import type { OperatorContext, OperatorCounters, ProcessingTimeService } from '../core/operator.js';
-import type { StreamNode } from '../graph/stream-graph.js';
+import type { StreamNode } from '../core/job-plan.js';
 import { KeyedOperatorState } from '../state/keyed-operator-state.js';
 import { attributedSync } from './operator-failure.js';
 

@@ -5,13 +5,13 @@
 import { StreamError } from '../core/errors.js';
 import { keyGroupOf, operatorIndexForKeyGroup } from '../core/key-groups.js';
 import type { ControlElement } from '../core/stream-element.js';
-import type { PartitionKind } from '../graph/stream-graph.js';
+import type { PartitionKind } from '../core/job-plan.js';
 import type { BatchEncoder } from './channels/batch-codec.js';
 import { encodeControl, type ControlFrame } from './channels/control-codec.js';
 import type { Doorbells } from './channels/doorbell.js';
 import { FrameKind } from './channels/frame-kinds.js';
 import type { RingBuffer } from './channels/ring-buffer.js';
-import type { Downstream } from './operator-chain.js';
+import type { Downstream } from './downstream.js';
 import { tagged } from './operator-failure.js';
 
 /** Records per batch: large enough to amortise encoding, small enough to keep frames modest. */

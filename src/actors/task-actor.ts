@@ -10,7 +10,8 @@ import type { InputStatus, ReaderOutput, SourceReader } from '../core/source.js'
 import type { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import type { Doorbells } from './channels/doorbell.js';
 import type { InputGate } from './input-gate.js';
-import type { Downstream, OperatorChain } from './operator-chain.js';
+import type { Downstream } from './downstream.js';
+import type { OperatorChain } from './operator-chain.js';
 import { attributed, OperatorFailure } from './operator-failure.js';
 import type { Backlog } from './record-writer.js';
 

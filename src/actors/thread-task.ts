@@ -3,6 +3,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '../core/errors.js';
+import type { PlanSettings } from '../core/job-plan.js';
 import type { NodeMetrics } from './operator-chain.js';
 
 /** How a worker reaches the job's user functions. */
@@ -17,12 +18,11 @@ export interface ThreadTask {
   readonly job: JobSource;
   readonly jobName: string;
   /** Settings the main thread resolved, so the worker derives the very same plan. */
-  readonly defaultParallelism: number;
-  readonly maxParallelism: number;
-  readonly maxThreads: number;
+  readonly settings: PlanSettings;
   /** env.setAutoWatermarkInterval, ms. */
   readonly autoWatermarkInterval: number;
-  readonly fingerprint: string;
+  /** The main thread's `PlannedJob.fingerprint`. */
+  readonly fingerprint: readonly string[];
   /** Ring of every channel of the plan, by channel index. */
   readonly channelBuffers: readonly SharedArrayBuffer[];
   readonly doorbells: SharedArrayBuffer;

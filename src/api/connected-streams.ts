@@ -2,25 +2,58 @@
 // (connect), and the interval join of two keyed streams. Keyed when both inputs are keyed, then
 // records with the same key meet the same state and timers.
 
+import { CoProcessFunction, type KeyedCoProcessFunction, type ProcessJoinFunction } from '../core/co-functions.js';
 import { StreamError } from '../core/errors.js';
+import type { Collector, ProcessContext } from '../core/functions.js';
+import type { StreamInput } from '../core/job-plan.js';
 import type { Key } from '../core/key-groups.js';
-import type { StreamInput } from '../graph/stream-graph.js';
+import type { AnyOperator } from '../core/operator.js';
+import { requireFunction } from '../core/validate.js';
+import { cloneFunction } from '../operators/clone-function.js';
 import { CoProcessOperator } from '../operators/co-process.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { KeyedCoProcessOperator } from '../operators/keyed-co-process.js';
-import { cloneFunction } from '../operators/clone-function.js';
-import type { AnyOperator } from '../core/operator.js';
-import { CoProcessFunction, type KeyedCoProcessFunction, type ProcessJoinFunction } from '../core/co-functions.js';
 import { DataStream } from './data-stream.js';
-import type { StreamExecutionEnvironment } from './environment.js';
-import type { Collector, ProcessContext } from '../core/functions.js';
-import { requireFunction } from '../core/validate.js';
+import type { JobBuilder } from './job-builder.js';
+import { KeyedStream } from './keyed-stream.js';
+
+declare module './data-stream.js' {
+  interface DataStream<T> {
+    /**
+     * Connects two streams for a two-input operator (map/flatMap/process with one function per
+     * input). When both are keyed, the operator is keyed: state and timers shared by both inputs.
+     */
+    connect<R>(other: DataStream<R>): ConnectedStreams<T, R>;
+  }
+}
+
+declare module './keyed-stream.js' {
+  interface KeyedStream<T, K extends Key> {
+    /**
+     * Joins this keyed stream with another keyed stream on the key and on time: each record of this
+     * stream meets the other's records whose timestamps lie in an interval around its own.
+     */
+    intervalJoin<R>(other: KeyedStream<R, K>): IntervalJoin<T, R>;
+  }
+}
+
+DataStream.prototype.connect = function connect<T, R>(this: DataStream<T>, other: DataStream<R>): ConnectedStreams<T, R> {
+  this.assertSameJob(other, 'connect');
+  const key1 = this instanceof KeyedStream ? (this.keySelector as (value: T) => Key) : undefined;
+  const key2 = other instanceof KeyedStream ? (other.keySelector as (value: R) => Key) : undefined;
+  return new ConnectedStreams<T, R>(this.env, this.ends, other.ends, key1, key2);
+};
+
+KeyedStream.prototype.intervalJoin = function intervalJoin<T, K extends Key, R>(this: KeyedStream<T, K>, other: KeyedStream<R, K>): IntervalJoin<T, R> {
+  if (!(other instanceof KeyedStream)) throw new StreamError('INVALID_GRAPH', 'intervalJoin needs a keyed stream on both sides: a.keyBy(k1).intervalJoin(b.keyBy(k2)).');
+  return new IntervalJoin(this.connect(other));
+};
 
 /** Two streams, each still on its own input, ready for a two-input operator. */
 export class ConnectedStreams<In1, In2> {
   /** @internal Made by `DataStream.connect`. */
   constructor(
-    private readonly env: StreamExecutionEnvironment,
+    private readonly env: JobBuilder,
     private readonly first: readonly StreamInput[],
     private readonly second: readonly StreamInput[],
     private readonly key1: ((value: In1) => Key) | undefined,

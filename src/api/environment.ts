@@ -4,25 +4,33 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { JobMaster, type JobClient, type JobExecutionResult } from '../runtime/job-master.js';
-import { launchContext } from '../runtime/launch-context.js';
 import type { JobSource } from '../actors/thread-task.js';
-import { StreamError } from '../core/errors.js';
-import { StreamGraph, type NewStreamNode, type StreamNode } from '../graph/stream-graph.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
-import { DataStream } from './data-stream.js';
+import { StreamError } from '../core/errors.js';
+import type { PlanSettings, StreamNode } from '../core/job-plan.js';
 import type { Source } from '../core/source.js';
-import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
+import { planJob, resolvePlanSettings } from '../graph/job-planner.js';
+import { StreamGraph, type NewStreamNode } from '../graph/stream-graph.js';
+import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
+import { JobMaster } from '../runtime/job-master.js';
+import { launchContext } from '../runtime/launch-context.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
+// The stream modules add keyBy, connect, join ... to DataStream: load them with the environment.
+import './connected-streams.js';
+import { DataStream } from './data-stream.js';
+import type { JobBuilder, SinkableStream } from './job-builder.js';
+import './joined-streams.js';
+import './keyed-stream.js';
 
 const MAX_KEY_GROUPS = 32768;
 
 /** A promise that never settles: what execute() returns in a worker. */
 const NEVER = new Promise<never>(() => undefined);
 
-export class StreamExecutionEnvironment {
+export class StreamExecutionEnvironment implements JobBuilder {
   private readonly graph = new StreamGraph();
   private parallelism: number;
   private maxParallelism: number | undefined;
@@ -131,14 +139,14 @@ export class StreamExecutionEnvironment {
   }
 
   /** @internal Backs DataStream.executeAndCollect. */
-  async executeAndCollect<T>(stream: DataStream<T>, jobName: string, limit: number | undefined): Promise<T[]> {
-    this.addCollectSink(stream as DataStream<unknown>, limit);
+  async executeAndCollect(stream: SinkableStream, jobName: string, limit: number | undefined): Promise<unknown[]> {
+    this.addCollectSink(stream, limit);
     const result = await this.execute(jobName);
-    return (result.collected[0] ?? []) as T[];
+    return result.collected[0] ?? [];
   }
 
   /** @internal Ends `stream` with the sink that returns its records to the main thread. */
-  addCollectSink(stream: DataStream<unknown>, limit: number | undefined): void {
+  addCollectSink(stream: SinkableStream, limit: number | undefined): void {
     if (this.hasCollector) {
       throw new StreamError('INVALID_GRAPH', 'A job can collect one stream only. Union the streams first: a.union(b).executeAndCollect().');
     }
@@ -198,19 +206,25 @@ export class StreamExecutionEnvironment {
     this.graph.assertOpen();
     if (job.kind === 'script') launchContext().executeCount++;
     this.graph.markExecuted();
+    const settings = resolvePlanSettings(this.graph, { defaultParallelism: this.parallelism, maxParallelism: this.maxParallelism, maxThreads: availableParallelism() });
     return new JobMaster({
-      graph: this.graph,
+      planned: planJob(this.graph, settings),
+      settings,
       jobName,
       job,
-      defaultParallelism: this.parallelism,
-      maxParallelism: this.maxParallelism,
       collectors: this.hasCollector ? 1 : 0,
       collectLimit: this.collectLimit,
       autoWatermarkInterval: this.autoWatermarkInterval,
     });
   }
 
-  /** In a worker: skip the script's earlier jobs; hand over the graph of the job to run. */
+  /** @internal Plans this environment's job in a worker, with the settings the main thread planned it with. */
+  planInWorker(settings: PlanSettings): ReturnType<typeof planJob> {
+    this.graph.markExecuted();
+    return planJob(this.graph, settings);
+  }
+
+  /** In a worker: skip the script's earlier jobs; hand over the plan of the job to run. */
   private captureInWorker(jobName: string): Promise<JobClient> {
     const capture = launchContext().capture!;
     capture.seen++;
@@ -219,7 +233,7 @@ export class StreamExecutionEnvironment {
       const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]] };
       return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [] });
     }
-    capture.capture(this.graph, jobName);
+    capture.capture(this.planInWorker(capture.settings));
     return NEVER;
   }
 }
@@ -228,15 +242,4 @@ export class StreamExecutionEnvironment {
 function runsNodeTests(): boolean {
   const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList ?? [];
   return loaded.includes('NativeModule internal/test_runner/harness');
-}
-
-/** A job module's default export, made by `defineJob`. */
-export interface JobDefinition<A = unknown> {
-  readonly kind: 'eddy-job-definition';
-  /** Builds the graph. Returning a stream (of any type) collects it into `result.collected[0]`. */
-  build(env: StreamExecutionEnvironment, args: A): void | DataStream<any> | Promise<void | DataStream<any>>;
-}
-
-export function isJobDefinition(value: unknown): value is JobDefinition {
-  return typeof value === 'object' && value !== null && (value as JobDefinition).kind === 'eddy-job-definition';
 }

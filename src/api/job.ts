@@ -2,20 +2,37 @@
 // Workers import the same module and call the same builder, so closures over module values work.
 
 import { pathToFileURL } from 'node:url';
-import type { JobClient } from '../runtime/job-master.js';
-import { DataStream } from './data-stream.js';
-import { isJobDefinition, StreamExecutionEnvironment, type JobDefinition } from './environment.js';
+import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
+import type { JobClient } from '../runtime/job-client.js';
+import { isDefinedJob, type DefinedJob } from '../runtime/job-loader.js';
+import { DataStream } from './data-stream.js';
+import { StreamExecutionEnvironment } from './environment.js';
+
+/** A job module's default export, made by `defineJob`. */
+export interface JobDefinition<A = unknown> extends DefinedJob {
+  /** Builds the graph. Returning a stream (of any type) collects it into `result.collected[0]`. */
+  build(env: StreamExecutionEnvironment, args: A): void | DataStream<any> | Promise<void | DataStream<any>>;
+}
 
 /** Declares a job module: `export default defineJob((env, args) => { ... })`. */
 export function defineJob<A = unknown>(build: JobDefinition<A>['build']): JobDefinition<A> {
   requireFunction(build, 'defineJob');
-  return { kind: 'eddy-job-definition', build };
+  return {
+    kind: 'eddy-job-definition',
+    build,
+    // In a worker: build the job the main thread runs and plan it the same way.
+    async plan(args: unknown, settings: PlanSettings): Promise<PlannedJob> {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment();
+      await buildDefinedJob(build, env, args as A);
+      return env.planInWorker(settings);
+    },
+  };
 }
 
 /** Builds a defined job into `env`; a returned stream is collected. Same in main thread and workers. */
-export async function buildDefinedJob<A>(definition: JobDefinition<A>, env: StreamExecutionEnvironment, args: A): Promise<void> {
-  const returned = await definition.build(env, args);
+async function buildDefinedJob<A>(build: JobDefinition<A>['build'], env: StreamExecutionEnvironment, args: A): Promise<void> {
+  const returned = await build(env, args);
   if (returned instanceof DataStream) env.addCollectSink(returned, undefined);
 }
 
@@ -31,11 +48,12 @@ export interface RunJobOptions<A> {
 export async function runJob<A = unknown>(module: URL | string, options: RunJobOptions<A> = {}): Promise<JobClient> {
   const url = module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(module).href;
   const imported = (await import(url)) as { default?: unknown };
-  if (!isJobDefinition(imported.default)) {
+  if (!isDefinedJob(imported.default)) {
     throw new TypeError(`runJob(${url}): the module has no default export made with defineJob(). Add: export default defineJob((env, args) => { ... }).`);
   }
+  const definition = imported.default as JobDefinition<A>;
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   if (options.parallelism !== undefined) env.setParallelism(requirePositiveInteger(options.parallelism, 'runJob({ parallelism })'));
-  await buildDefinedJob(imported.default as JobDefinition<A>, env, options.args as A);
+  await buildDefinedJob(definition.build, env, options.args as A);
   return env.submitModule(url, options.args, options.jobName ?? 'eddy job');
 }

@@ -4,12 +4,35 @@
 // windowed; each window of each key hands its left and right records to the function (a join
 // emits every (left, right) pair), with the window's maxTimestamp as timestamp.
 
+import type { Collector } from '../core/functions.js';
 import type { Key } from '../core/key-groups.js';
+import { requireFunction } from '../core/validate.js';
 import type { Window } from '../operators/windows/time-window.js';
 import type { WindowAssigner } from '../operators/windows/window-assigner.js';
-import type { DataStream } from './data-stream.js';
-import type { Collector } from '../core/functions.js';
-import { requireFunction } from '../core/validate.js';
+import { DataStream } from './data-stream.js';
+import './keyed-stream.js';
+
+declare module './data-stream.js' {
+  interface DataStream<T> {
+    /** Joins this stream with another on a key within windows: join(b).where(k1).equalTo(k2).window(w).apply(fn). */
+    join<R>(other: DataStream<R>): JoinedStreams<T, R>;
+    /**
+     * Groups this stream with another on a key within windows:
+     * coGroup(b).where(k1).equalTo(k2).window(w).apply((lefts, rights, out) => ...), once per key and window.
+     */
+    coGroup<R>(other: DataStream<R>): CoGroupedStreams<T, R>;
+  }
+}
+
+DataStream.prototype.join = function join<T, R>(this: DataStream<T>, other: DataStream<R>): JoinedStreams<T, R> {
+  this.assertSameJob(other, 'join');
+  return new JoinedStreams(this, other);
+};
+
+DataStream.prototype.coGroup = function coGroup<T, R>(this: DataStream<T>, other: DataStream<R>): CoGroupedStreams<T, R> {
+  this.assertSameJob(other, 'coGroup');
+  return new CoGroupedStreams(this, other);
+};
 
 /** A record of either side, tagged with its side. */
 interface Tagged<L, R> {

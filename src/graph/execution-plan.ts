@@ -1,33 +1,8 @@
 // JobGraph -> ExecutionPlan: one actor per (vertex, subtask), one channel per pair of producer
 // and consumer subtasks on every network edge, and a worker thread for every actor.
 
-import type { JobGraph } from './job-graph.js';
+import type { ActorSpec, ChannelSpec, ExecutionPlan, JobGraph } from '../core/job-plan.js';
 import { keyGroupRangeForSubtask } from '../core/key-groups.js';
-
-export interface ActorSpec {
-  readonly index: number;
-  readonly vertexId: number;
-  readonly subtask: number;
-  readonly parallelism: number;
-  /** Worker thread (0-based) that runs the actor. */
-  readonly thread: number;
-  readonly keyGroupRange: { readonly start: number; readonly end: number };
-}
-
-export interface ChannelSpec {
-  readonly index: number;
-  /** Index into `JobGraph.edges`. */
-  readonly edgeIndex: number;
-  readonly producerActor: number;
-  readonly consumerActor: number;
-  readonly consumerSubtask: number;
-}
-
-export interface ExecutionPlan {
-  readonly actors: readonly ActorSpec[];
-  readonly channels: readonly ChannelSpec[];
-  readonly threads: number;
-}
 
 /**
  * Places actors round-robin over the threads in plan order (vertex by vertex, subtask by

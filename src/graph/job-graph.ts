@@ -3,43 +3,8 @@
 // subtask), so that records between them are plain function calls: no encoding, no ring.
 
 import { StreamError } from '../core/errors.js';
-import type { PartitionKind, StreamGraph, StreamNode } from './stream-graph.js';
-
-/** An edge after resolution: its partitioning is decided. */
-export interface ResolvedEdge {
-  readonly sourceNodeId: number;
-  readonly targetNodeId: number;
-  readonly kind: PartitionKind;
-  readonly keySelector: ((value: unknown) => unknown) | undefined;
-  /** Whether the two nodes run in one actor (a chained call) or across a channel. */
-  readonly chained: boolean;
-  /** The side output of the source node this edge reads, or undefined for its main output. */
-  readonly sideOutput: string | undefined;
-  /** Which input of the target the edge feeds. */
-  readonly inputIndex: 0 | 1;
-}
-
-/** Operators that run together in one actor per subtask. */
-export interface JobVertex {
-  readonly id: number;
-  /** The node that reads from the network (or the source). */
-  readonly headNodeId: number;
-  /** Every node of the chain, head first, in topological order. */
-  readonly nodeIds: readonly number[];
-  readonly parallelism: number;
-  /** Name for logs: the chained operator names joined by " -> ". */
-  readonly name: string;
-}
-
-export interface JobGraph {
-  readonly vertices: readonly JobVertex[];
-  readonly edges: readonly ResolvedEdge[];
-  /** Parallelism of every stream node, by node id. */
-  readonly parallelism: readonly number[];
-  /** Vertex of every stream node, by node id. */
-  readonly vertexOf: readonly number[];
-  readonly maxParallelism: number;
-}
+import type { JobGraph, ResolvedEdge, StreamNode } from '../core/job-plan.js';
+import type { StreamGraph } from './stream-graph.js';
 
 /** Decides every node's parallelism: explicit, inherited from the input, or the default. */
 export function resolveParallelism(graph: StreamGraph, defaultParallelism: number): number[] {

@@ -1,12 +1,21 @@
-// In a worker: runs the job script (or defineJob module) again to reach the user's functions,
-// and captures the graph it builds instead of executing it.
+// In a worker: runs the job script (or defineJob module) again to reach the user's functions, and
+// takes the plan of the job it builds instead of executing it; checks it is the main thread's job.
 
 import { StreamError } from '../core/errors.js';
-import type { StreamGraph } from '../graph/stream-graph.js';
+import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 import { launchContext } from './launch-context.js';
 import type { JobSource } from '../actors/thread-task.js';
-import { isJobDefinition, StreamExecutionEnvironment } from '../api/environment.js';
-import { buildDefinedJob } from '../api/job.js';
+
+/** A `defineJob` module's default export, as the runtime loads it (the API adds `build`). */
+export interface DefinedJob {
+  readonly kind: 'eddy-job-definition';
+  /** Builds the job with `args` and plans it with `settings`, as the main thread did. */
+  plan(args: unknown, settings: PlanSettings): Promise<PlannedJob>;
+}
+
+export function isDefinedJob(value: unknown): value is DefinedJob {
+  return typeof value === 'object' && value !== null && (value as DefinedJob).kind === 'eddy-job-definition';
+}
 
 /** TypeScript jobs need tsx's loader in the worker too (Node 20 does not pass hooks to workers). */
 async function registerTypeScript(url: string): Promise<void> {
@@ -15,31 +24,48 @@ async function registerTypeScript(url: string): Promise<void> {
   tsx.register();
 }
 
-/** Imports the job and returns the graph its `ordinal`-th `execute()` call would have run. */
-export async function loadJobGraph(job: JobSource, defaultParallelism: number): Promise<StreamGraph> {
+/** Imports the job and returns the plan of the job its `ordinal`-th `execute()` call would have run. */
+export async function loadPlannedJob(job: JobSource, settings: PlanSettings): Promise<PlannedJob> {
   await registerTypeScript(job.url);
   const ctx = launchContext();
   ctx.scriptUrl = job.url;
-  ctx.defaultParallelism = defaultParallelism;
+  ctx.defaultParallelism = settings.defaultParallelism;
   ctx.inWorker = true;
   if (job.kind === 'module') {
     const module = (await import(job.url)) as { default?: unknown };
-    if (!isJobDefinition(module.default)) {
+    if (!isDefinedJob(module.default)) {
       throw new StreamError('INVALID_ARGUMENT', `${job.url} has no default export made with defineJob(): export default defineJob((env, args) => { ... }).`);
     }
-    const env = StreamExecutionEnvironment.getExecutionEnvironment();
-    await buildDefinedJob(module.default, env, job.args);
-    return env.graphForRuntime();
+    return module.default.plan(job.args, settings);
   }
-  const captured = new Promise<StreamGraph>((resolve) => {
-    ctx.capture = { targetOrdinal: job.ordinal, seen: 0, capture: (graph) => resolve(graph) };
+  const captured = new Promise<PlannedJob>((resolve) => {
+    ctx.capture = { targetOrdinal: job.ordinal, seen: 0, settings, capture: resolve };
   });
   const finished = import(job.url).then(() => {
     throw new StreamError(
       'GRAPH_MISMATCH',
-      `The job script ${job.url} finished in a worker without reaching execute() call number ${job.ordinal}. ` +
-        'Build the job the same way on every run: do not branch on isMainThread, random values or the time.',
+      `The job script ${job.url} finished in a worker thread without reaching execute() call number ${job.ordinal}, which the main thread ran. ` +
+        `${SAME_JOB_EVERY_RUN}`,
     );
   });
   return Promise.race([captured, finished]);
+}
+
+const SAME_JOB_EVERY_RUN =
+  'Every worker runs the job script again, so it must build the same job every time: compute values that change between runs ' +
+  '(random numbers, the clock, environment variables, isMainThread) in the main thread and pass them in as defineJob args or through env.fromElements(...).';
+
+/** Throws GRAPH_MISMATCH, saying where the worker's graph differs, unless both graphs are the same. */
+export function checkSameGraph(main: readonly string[], worker: readonly string[]): void {
+  const length = Math.max(main.length, worker.length);
+  for (let i = 0; i < length; i++) {
+    if (main[i] === worker[i]) continue;
+    const difference =
+      main[i] === undefined
+        ? `the worker built ${worker.length} operators, the main thread ${main.length}: the first extra one is ${worker[i]}`
+        : worker[i] === undefined
+          ? `the worker built ${worker.length} operators, the main thread ${main.length}: the first missing one is ${main[i]}`
+          : `operator ${i} is ${main[i]} in the main thread but ${worker[i]} in the worker`;
+    throw new StreamError('GRAPH_MISMATCH', `The job script built a different job in a worker thread than in the main thread: ${difference}. ${SAME_JOB_EVERY_RUN}`);
+  }
 }

@@ -3,18 +3,15 @@
 // answers metrics, cancels, and on any failure stops every actor and reports the cause.
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import * as Comlink from 'comlink';
-import { deserializeError, StreamError, type SerializedError } from '../core/errors.js';
-import { buildExecutionPlan, type ExecutionPlan } from '../graph/execution-plan.js';
-import { buildJobGraph, resolveParallelism, type JobGraph } from '../graph/job-graph.js';
-import { defaultMaxParallelism } from '../core/key-groups.js';
-import type { StreamGraph } from '../graph/stream-graph.js';
-import { Doorbells } from '../actors/channels/doorbell.js';
 import { BatchDecoder, BatchEncoder } from '../actors/channels/batch-codec.js';
+import { Doorbells } from '../actors/channels/doorbell.js';
 import { RingBuffer } from '../actors/channels/ring-buffer.js';
-import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ActorMetrics, JobSource, MasterEndpoint, ThreadEndpoint, ThreadTask } from '../actors/thread-task.js';
+import { describeSubtask, deserializeError, StreamError, type SerializedError } from '../core/errors.js';
+import type { ExecutionPlan, JobGraph, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
+import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
+import { createWorkerPool, type WorkerPool } from './pool.js';
 
 /** Bytes of each channel's ring: room for several full batches, so producers rarely wait. */
 const RING_CAPACITY = 512 * 1024;
@@ -22,49 +19,15 @@ const RING_CAPACITY = 512 * 1024;
 const STOP_GRACE_MS = 1000;
 
 export interface JobSubmission {
-  readonly graph: StreamGraph;
+  /** The job as planned in the main thread; every worker plans it again with `settings`. */
+  readonly planned: PlannedJob;
+  readonly settings: PlanSettings;
   readonly jobName: string;
   readonly job: JobSource;
-  readonly defaultParallelism: number;
-  /** Set with env.setMaxParallelism, else derived from the parallelism. */
-  readonly maxParallelism: number | undefined;
   /** Number of executeAndCollect sinks, and the record limit of the first. */
   readonly collectors: number;
   readonly collectLimit: number | undefined;
   readonly autoWatermarkInterval: number;
-}
-
-/** Records in and out of one operator subtask. */
-export interface OperatorMetrics {
-  readonly name: string;
-  readonly subtask: number;
-  readonly recordsIn: number;
-  readonly recordsOut: number;
-  /** Records an event-time operator dropped as late (Flink's numLateRecordsDropped). */
-  readonly lateRecordsDropped: number;
-  /** Keys the operator holds keyed state for (at the end of the job: keys whose state was not cleared). */
-  readonly keyedStateKeys: number;
-}
-
-/** What a finished job reports. */
-export interface JobExecutionResult {
-  readonly jobName: string;
-  /** Wall-clock time from deployment to the end, in ms. */
-  readonly netRuntimeMs: number;
-  readonly metrics: readonly OperatorMetrics[];
-  /** Records gathered by executeAndCollect sinks, by collector. */
-  readonly collected: readonly unknown[][];
-}
-
-/** A running job (`env.executeAsync()`). */
-export interface JobClient {
-  readonly jobName: string;
-  /** Resolves when the job ends; rejects with the failure, or with JOB_CANCELLED after cancel(). */
-  readonly result: Promise<JobExecutionResult>;
-  /** Stops the job; resolves once every worker has stopped. */
-  cancel(): Promise<void>;
-  /** Records in and out of every operator subtask so far. */
-  metrics(): Promise<OperatorMetrics[]>;
 }
 
 interface ThreadHandle {
@@ -75,6 +38,7 @@ interface ThreadHandle {
 export class JobMaster implements JobClient {
   readonly jobName: string;
   readonly result: Promise<JobExecutionResult>;
+  private readonly nodes: readonly StreamNode[];
   private readonly job: JobGraph;
   private readonly plan: ExecutionPlan;
   private readonly pool: WorkerPool;
@@ -89,15 +53,13 @@ export class JobMaster implements JobClient {
   private stopTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly submission: JobSubmission) {
-    const { graph } = submission;
     this.jobName = submission.jobName;
-    const parallelism = resolveParallelism(graph, submission.defaultParallelism);
-    const maxParallelism = submission.maxParallelism ?? defaultMaxParallelism(Math.max(...parallelism));
-    this.job = buildJobGraph(graph, submission.defaultParallelism, maxParallelism);
-    this.plan = buildExecutionPlan(this.job, availableParallelism());
+    this.nodes = submission.planned.nodes;
+    this.job = submission.planned.job;
+    this.plan = submission.planned.plan;
     this.collected = Array.from({ length: submission.collectors }, () => []);
     this.pool = createWorkerPool(this.plan.threads);
-    this.result = this.deploy(maxParallelism);
+    this.result = this.deploy();
   }
 
   async cancel(): Promise<void> {
@@ -115,13 +77,12 @@ export class JobMaster implements JobClient {
     return this.summarise(perThread.flat());
   }
 
-  private async deploy(maxParallelism: number): Promise<JobExecutionResult> {
-    const { graph } = this.submission;
+  private async deploy(): Promise<JobExecutionResult> {
     const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(RING_CAPACITY));
     const doorbells = Doorbells.allocate(this.plan.actors.length);
     // Shipped data travels in the records' own encoding: a batch of one value.
     const encoder = new BatchEncoder();
-    const shipped = graph.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
+    const shipped = this.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
     const master: MasterEndpoint = {
       reportFailure: (error: SerializedError) => this.fail(deserializeError(error)),
       collect: (collectorId, batch) => this.collect(collectorId, batch),
@@ -137,11 +98,9 @@ export class JobMaster implements JobClient {
         thread,
         job: this.submission.job,
         jobName: this.jobName,
-        defaultParallelism: this.submission.defaultParallelism,
-        maxParallelism,
-        maxThreads: this.plan.threads,
+        settings: this.submission.settings,
         autoWatermarkInterval: this.submission.autoWatermarkInterval,
-        fingerprint: graph.fingerprint(),
+        fingerprint: this.submission.planned.fingerprint,
         channelBuffers,
         doorbells,
         shipped,
@@ -208,7 +167,7 @@ export class JobMaster implements JobClient {
   private threadDied(thread: number, error: unknown): StreamError {
     const names = this.plan.actors
       .filter((a) => a.thread === thread)
-      .map((a) => `${this.job.vertices[a.vertexId]!.name} (subtask ${a.subtask + 1}/${a.parallelism})`);
+      .map((a) => `${this.job.vertices[a.vertexId]!.name} (${describeSubtask(a.subtask, a.parallelism)})`);
     const reason = error instanceof Error ? error.message : String(error);
     return new StreamError(
       'WORKER_DIED',
@@ -219,9 +178,8 @@ export class JobMaster implements JobClient {
   }
 
   private summarise(metrics: readonly ActorMetrics[]): OperatorMetrics[] {
-    const { graph } = this.submission;
     return metrics
-      .flatMap((a) => a.nodes.map((n) => ({ ...n, name: graph.node(n.nodeId).name, subtask: a.subtask })))
+      .flatMap((a) => a.nodes.map((n) => ({ ...n, name: this.nodes[n.nodeId]!.name, subtask: a.subtask })))
       .sort((a, b) => a.nodeId - b.nodeId || a.subtask - b.subtask)
       .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }));
   }

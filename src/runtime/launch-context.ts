@@ -1,15 +1,17 @@
 // Process-wide facts about how the job script was launched, shared by every copy of eddy loaded
 // in a thread: which script to re-import in workers, the default parallelism (`eddy run -p`),
-// and, inside a worker, the job whose graph the worker must capture instead of running it.
+// and, inside a worker, the job the worker must plan and hand over instead of running it.
 
-import type { StreamGraph } from '../graph/stream-graph.js';
+import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 
-/** In a worker: which `execute()` call of the script to capture, and where to hand its graph. */
+/** In a worker: which `execute()` call of the script to capture, and where to hand its plan. */
 export interface CaptureRequest {
   /** 1-based ordinal of the `execute()` call to capture; earlier calls resolve at once. */
   readonly targetOrdinal: number;
   seen: number;
-  capture(graph: StreamGraph, jobName: string): void;
+  /** The settings the main thread planned the job with: the worker plans it the same way. */
+  readonly settings: PlanSettings;
+  capture(planned: PlannedJob): void;
 }
 
 export interface LaunchContext {

@@ -11,7 +11,8 @@ import { AbstractOperator } from '../core/abstract-operator.js';
 import { NO_TIMESTAMP } from '../core/operator.js';
 import type { OutputTag } from '../core/output-tag.js';
 import type { Source } from '../core/source.js';
-import type { JobGraph, ResolvedEdge } from '../graph/job-graph.js';
+import type { JobGraph, ResolvedEdge } from '../core/job-plan.js';
+import { nodeUid } from '../graph/job-planner.js';
 import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 
 /** A record that came out of the harness, with its timestamp (undefined when it has none). */
@@ -125,7 +126,8 @@ export class OperatorHarness<In, Out> {
       waitFor: (work) => void this.pending.push(work),
     };
     const placement = { subtask: 0, parallelism: 1, maxParallelism, keyGroupRange: { start: 0, end: maxParallelism - 1 } };
-    this.chain = buildOperatorChain(graph, job, vertex, new Map(), (nodeId) => {
+    const planned = { nodes: graph.nodes, uids: graph.nodes.map(nodeUid), job };
+    this.chain = buildOperatorChain(planned, vertex, new Map(), (nodeId) => {
       const node = graph.node(nodeId);
       const services = createOperatorServices(node, placement, actor);
       this.services.push([node.name, services]);
