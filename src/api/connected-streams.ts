@@ -13,6 +13,7 @@ import { cloneFunction } from '../operators/clone-function.js';
 import { CoProcessOperator } from '../operators/co-process.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { KeyedCoProcessOperator } from '../operators/keyed-co-process.js';
+import { operatorNode } from '../graph/stream-graph.js';
 import { DataStream } from './data-stream.js';
 import type { JobBuilder } from './job-builder.js';
 import { KeyedStream } from './keyed-stream.js';
@@ -108,18 +109,10 @@ export class ConnectedStreams<In1, In2> {
 
   /** @internal Adds the two-input node. */
   add<R>(type: string, name: string, create: () => AnyOperator): DataStream<R> {
+    const inputs = [...this.first.map((e) => ({ ...e, inputIndex: 0 as const })), ...this.second.map((e) => ({ ...e, inputIndex: 1 as const }))];
     const node = this.env.addNode({
-      kind: 'operator',
-      type,
-      name,
-      uid: undefined,
-      parallelism: undefined,
-      maxParallelism: undefined,
-      inheritsParallelism: false,
-      inputs: [...this.first.map((e) => ({ ...e, inputIndex: 0 as const })), ...this.second.map((e) => ({ ...e, inputIndex: 1 as const }))],
-      keySelector: this.key1 as ((value: unknown) => unknown) | undefined,
+      ...operatorNode(type, name, inputs, this.key1 as ((value: unknown) => unknown) | undefined),
       keySelector2: this.key2 as ((value: unknown) => unknown) | undefined,
-      source: undefined,
       createOperator: create,
     });
     return DataStream.fromNode<R>(this.env, node);

@@ -20,6 +20,7 @@ import { ProcessOperator } from '../operators/process.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import { TimestampsAndWatermarksOperator } from '../operators/timestamps-and-watermarks.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
+import { operatorNode } from '../graph/stream-graph.js';
 import type { JobBuilder } from './job-builder.js';
 
 export class DataStream<T> {
@@ -168,21 +169,9 @@ export class DataStream<T> {
     return new DataStream<R>(this.env, [{ nodeId: node.id, partitioning: undefined }], node);
   }
 
-  /** @internal The fields every operator node starts from. */
-  nodeBase(type: string, name: string, keySelector: ((value: unknown) => unknown) | undefined) {
-    return {
-      kind: 'operator' as const,
-      type,
-      name,
-      uid: undefined,
-      parallelism: undefined,
-      maxParallelism: undefined,
-      inheritsParallelism: false,
-      inputs: this.ends,
-      keySelector,
-      source: undefined,
-      createOperator: undefined,
-    };
+  /** @internal The fields every operator node reading this stream starts from. */
+  nodeBase(type: string, name: string, keySelector: ((value: unknown) => unknown) | undefined): ReturnType<typeof operatorNode> {
+    return operatorNode(type, name, this.ends, keySelector);
   }
 
   /** @internal Refuses a stream of another job. */

@@ -2,9 +2,26 @@
 // partitioning of each input edge. Pure data plus the user's functions; no threads, no I/O.
 
 import { StreamError } from '../core/errors.js';
-import type { StreamNode } from '../core/job-plan.js';
+import type { StreamInput, StreamNode } from '../core/job-plan.js';
 
 export type NewStreamNode = Omit<StreamNode, 'id'>;
+
+/** The fields every operator node reading `inputs` starts from; the caller adds its operator. */
+export function operatorNode(type: string, name: string, inputs: readonly StreamInput[], keySelector: ((value: unknown) => unknown) | undefined) {
+  return {
+    kind: 'operator' as const,
+    type,
+    name,
+    uid: undefined,
+    parallelism: undefined,
+    maxParallelism: undefined,
+    inheritsParallelism: false,
+    inputs,
+    keySelector,
+    source: undefined,
+    createOperator: undefined,
+  };
+}
 
 /** The nodes of one job, in the order the user created them (which is a topological order). */
 export class StreamGraph {

@@ -2,11 +2,11 @@
 // (Flink's TimestampedCollector), so flatMap and process outputs keep event time.
 
 import type { Collector } from '../core/functions.js';
-import type { Output } from '../core/operator.js';
+import { NO_TIMESTAMP, type Output } from '../core/operator.js';
 
 export class TimestampedCollector<T> implements Collector<T> {
   /** Timestamp of the input record currently being processed. */
-  timestamp = Number.NaN;
+  timestamp = NO_TIMESTAMP;
 
   constructor(private readonly output: Output<T>) {}
 

@@ -9,35 +9,45 @@ import { TtlPolicy, TtlValue } from './ttl.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** Heap {@link ListState} without TTL. */
-export class HeapListState<T> implements ListState<T>, CellCodec<T[]> {
-  readonly table: StateTable<T[]>;
+/**
+ * What both list states share: a stored array per (key, namespace) of entries `E` (the values
+ * themselves, or the values wrapped with their TTL timestamp).
+ */
+abstract class HeapListStateBase<T, E> implements ListState<T>, CellCodec<E[]> {
+  readonly table: StateTable<E[]>;
 
-  constructor(host: StateHost, descriptor: ListStateDescriptor<T>) {
-    this.table = new StateTable<T[]>(descriptor.name, 'list', false, host, this);
+  protected constructor(host: StateHost, descriptor: ListStateDescriptor<T>, ttl: boolean) {
+    this.table = new StateTable<E[]>(descriptor.name, 'list', ttl, host, this);
   }
+
+  /** The entry that stores `value`, added at processing time `now`. */
+  protected abstract wrap(value: T, now: number): E;
+  /** Processing time, for entries that carry it. */
+  protected abstract now(): number;
+  abstract get(): readonly T[];
+  abstract encode(cell: E[]): unknown;
+  abstract decode(data: unknown): E[];
+  abstract prune(cell: E[], now: number): boolean;
 
   setCurrentNamespace(namespace: Namespace): void {
     this.table.namespace = namespace;
   }
 
-  get(): readonly T[] {
-    return this.table.get() ?? EMPTY;
-  }
-
   add(value: T): void {
     checkDefined(value, this.table.name, 'ListState.add');
+    const entry = this.wrap(value, this.now());
     const list = this.table.get();
-    if (list === undefined) this.table.put([value]);
-    else list.push(value);
+    if (list === undefined) this.table.put([entry]);
+    else list.push(entry);
   }
 
   addAll(values: Iterable<T>): void {
     const list = this.table.get() ?? [];
     const before = list.length;
+    const now = this.now();
     for (const value of values) {
       checkDefined(value, this.table.name, 'ListState.addAll');
-      list.push(value);
+      list.push(this.wrap(value, now));
     }
     if (before === 0 && list.length > 0) this.table.put(list);
   }
@@ -49,6 +59,25 @@ export class HeapListState<T> implements ListState<T>, CellCodec<T[]> {
 
   clear(): void {
     this.table.remove();
+  }
+}
+
+/** Heap {@link ListState} without TTL. */
+export class HeapListState<T> extends HeapListStateBase<T, T> {
+  constructor(host: StateHost, descriptor: ListStateDescriptor<T>) {
+    super(host, descriptor, false);
+  }
+
+  get(): readonly T[] {
+    return this.table.get() ?? EMPTY;
+  }
+
+  protected wrap(value: T): T {
+    return value;
+  }
+
+  protected now(): number {
+    return 0;
   }
 
   encode(cell: T[]): unknown {
@@ -65,17 +94,13 @@ export class HeapListState<T> implements ListState<T>, CellCodec<T[]> {
 }
 
 /** Heap {@link ListState} with TTL: each element expires on its own. */
-export class TtlListState<T> implements ListState<T>, CellCodec<TtlValue<T>[]> {
-  readonly table: StateTable<TtlValue<T>[]>;
-  private readonly ttl: TtlPolicy;
-
-  constructor(host: StateHost, descriptor: ListStateDescriptor<T>, ttl: TtlPolicy) {
-    this.ttl = ttl;
-    this.table = new StateTable<TtlValue<T>[]>(descriptor.name, 'list', true, host, this);
-  }
-
-  setCurrentNamespace(namespace: Namespace): void {
-    this.table.namespace = namespace;
+export class TtlListState<T> extends HeapListStateBase<T, TtlValue<T>> {
+  constructor(
+    host: StateHost,
+    descriptor: ListStateDescriptor<T>,
+    private readonly ttl: TtlPolicy,
+  ) {
+    super(host, descriptor, true);
   }
 
   /** A fresh array of the live elements; expired ones are dropped from the stored list. */
@@ -96,32 +121,12 @@ export class TtlListState<T> implements ListState<T>, CellCodec<TtlValue<T>[]> {
     return values;
   }
 
-  add(value: T): void {
-    checkDefined(value, this.table.name, 'ListState.add');
-    const entry = new TtlValue(value, this.ttl.clock());
-    const list = this.table.get();
-    if (list === undefined) this.table.put([entry]);
-    else list.push(entry);
+  protected wrap(value: T, now: number): TtlValue<T> {
+    return new TtlValue(value, now);
   }
 
-  addAll(values: Iterable<T>): void {
-    const list = this.table.get() ?? [];
-    const before = list.length;
-    const now = this.ttl.clock();
-    for (const value of values) {
-      checkDefined(value, this.table.name, 'ListState.addAll');
-      list.push(new TtlValue(value, now));
-    }
-    if (before === 0 && list.length > 0) this.table.put(list);
-  }
-
-  update(values: Iterable<T>): void {
-    this.table.remove();
-    this.addAll(values);
-  }
-
-  clear(): void {
-    this.table.remove();
+  protected now(): number {
+    return this.ttl.clock();
   }
 
   encode(cell: TtlValue<T>[]): unknown {

@@ -8,6 +8,8 @@ import { NamespacedTimers } from '../namespaced-timers.js';
 import type { OnMergeContext } from './triggers/trigger.js';
 
 const NO_NAMESPACES: readonly Namespace[] = Object.freeze([]);
+/** `eventTimer` / `processingTimer` when the trigger set none: NaN, which no timer time equals. */
+const NO_TIMER = Number.NaN;
 
 /** Acts for the state backend's current key and the window set by `at`. Not reentrant. */
 export class WindowTriggerContext extends NamespacedTimers<Namespace> implements OnMergeContext {
@@ -17,8 +19,8 @@ export class WindowTriggerContext extends NamespacedTimers<Namespace> implements
    * The event-time and processing-time timer the trigger set for this window since `at` (NaN if
    * none, or deleted again): the operator's cleanup timer at the same time need not be set twice.
    */
-  eventTimer = Number.NaN;
-  processingTimer = Number.NaN;
+  eventTimer = NO_TIMER;
+  processingTimer = NO_TIMER;
 
   constructor(
     private readonly backend: KeyedStateStore,
@@ -30,8 +32,8 @@ export class WindowTriggerContext extends NamespacedTimers<Namespace> implements
   /** Points the context at the window named `namespace`; returns it. */
   at(namespace: Namespace): this {
     this.namespace = namespace;
-    this.eventTimer = Number.NaN;
-    this.processingTimer = Number.NaN;
+    this.eventTimer = NO_TIMER;
+    this.processingTimer = NO_TIMER;
     return this;
   }
 
@@ -42,7 +44,7 @@ export class WindowTriggerContext extends NamespacedTimers<Namespace> implements
 
   override deleteEventTimeTimer(time: number): void {
     super.deleteEventTimeTimer(time);
-    if (time === this.eventTimer) this.eventTimer = Number.NaN;
+    if (time === this.eventTimer) this.eventTimer = NO_TIMER;
   }
 
   override registerProcessingTimeTimer(time: number): void {
@@ -52,7 +54,7 @@ export class WindowTriggerContext extends NamespacedTimers<Namespace> implements
 
   override deleteProcessingTimeTimer(time: number): void {
     super.deleteProcessingTimeTimer(time);
-    if (time === this.processingTimer) this.processingTimer = Number.NaN;
+    if (time === this.processingTimer) this.processingTimer = NO_TIMER;
   }
 
   getPartitionedState<S extends State>(descriptor: StateDescriptor): S {

@@ -16,6 +16,9 @@ import {
 } from '../../../src/operators/windows/time-window.js';
 import { mergeTimeWindows } from '../../../src/operators/windows/window-assigner.js';
 
+/** What the operator gives an event-time assigner: its clock, which event time never reads. */
+const EVENT_TIME = { currentProcessingTime: (): number => Number.NaN };
+
 const MINUTE = 60_000;
 const spans = (windows: readonly TimeWindow[]): [number, number][] => windows.map((w) => [w.start, w.end]);
 
@@ -66,31 +69,31 @@ test('namespaces name windows without collisions and back', () => {
 });
 
 test('tumbling windows: one window, aligned at the offset, negative timestamps below zero', () => {
-  assert.deepEqual(spans(TumblingEventTimeWindows.of(5).assignWindows(null, -1)), [[-5, 0]]);
-  assert.deepEqual(spans(TumblingEventTimeWindows.of(10000).assignWindows(null, 13000)), [[10000, 20000]]);
-  assert.deepEqual(spans(TumblingEventTimeWindows.of(60 * MINUTE, 15 * MINUTE).assignWindows(null, 80 * MINUTE)), [[75 * MINUTE, 135 * MINUTE]]);
-  assert.deepEqual(spans(TumblingEventTimeWindows.of(10, -3).assignWindows(null, 5)), [[-3, 7]]);
+  assert.deepEqual(spans(TumblingEventTimeWindows.of(5).assignWindows(null, -1, EVENT_TIME)), [[-5, 0]]);
+  assert.deepEqual(spans(TumblingEventTimeWindows.of(10000).assignWindows(null, 13000, EVENT_TIME)), [[10000, 20000]]);
+  assert.deepEqual(spans(TumblingEventTimeWindows.of(60 * MINUTE, 15 * MINUTE).assignWindows(null, 80 * MINUTE, EVENT_TIME)), [[75 * MINUTE, 135 * MINUTE]]);
+  assert.deepEqual(spans(TumblingEventTimeWindows.of(10, -3).assignWindows(null, 5, EVENT_TIME)), [[-3, 7]]);
   assert.deepEqual(spans(TumblingProcessingTimeWindows.of(10).assignWindows(null, Number.NaN, { currentProcessingTime: () => 25 })), [[20, 30]]);
 });
 
 test('sliding windows: from the newest start back while start > ts - size, size/slide of them', () => {
   const assigner = SlidingEventTimeWindows.of(5, 2);
-  assert.deepEqual(spans(assigner.assignWindows(null, 0)), [[0, 5], [-2, 3], [-4, 1]]);
-  assert.deepEqual(spans(assigner.assignWindows(null, 1)), [[0, 5], [-2, 3]]);
-  assert.deepEqual(spans(assigner.assignWindows(null, 1)), [[0, 5], [-2, 3]], 'the same answer again');
-  assert.deepEqual(spans(assigner.assignWindows(null, -3)), [[-4, 1], [-6, -1]]);
-  assert.deepEqual(spans(SlidingEventTimeWindows.of(10, 5, 2).assignWindows(null, 8)), [[7, 17], [2, 12]]);
-  assert.deepEqual(spans(SlidingEventTimeWindows.of(2, 5).assignWindows(null, 3)), [], 'between hopping windows');
+  assert.deepEqual(spans(assigner.assignWindows(null, 0, EVENT_TIME)), [[0, 5], [-2, 3], [-4, 1]]);
+  assert.deepEqual(spans(assigner.assignWindows(null, 1, EVENT_TIME)), [[0, 5], [-2, 3]]);
+  assert.deepEqual(spans(assigner.assignWindows(null, 1, EVENT_TIME)), [[0, 5], [-2, 3]], 'the same answer again');
+  assert.deepEqual(spans(assigner.assignWindows(null, -3, EVENT_TIME)), [[-4, 1], [-6, -1]]);
+  assert.deepEqual(spans(SlidingEventTimeWindows.of(10, 5, 2).assignWindows(null, 8, EVENT_TIME)), [[7, 17], [2, 12]]);
+  assert.deepEqual(spans(SlidingEventTimeWindows.of(2, 5).assignWindows(null, 3, EVENT_TIME)), [], 'between hopping windows');
   assert.deepEqual(spans(SlidingProcessingTimeWindows.of(3000, 1000).assignWindows(null, 0, { currentProcessingTime: () => 3 })), [
     [0, 3000], [-1000, 2000], [-2000, 1000],
   ]);
 });
 
 test('session windows: [t, t + gap), per element with a dynamic gap; global windows: one', () => {
-  assert.deepEqual(spans(EventTimeSessionWindows.withGap(10).assignWindows(null, 7)), [[7, 17]]);
+  assert.deepEqual(spans(EventTimeSessionWindows.withGap(10).assignWindows(null, 7, EVENT_TIME)), [[7, 17]]);
   const dynamic = EventTimeSessionWindows.withDynamicGap((e: { gap: number }) => e.gap);
-  assert.deepEqual(spans(dynamic.assignWindows({ gap: 3 }, 7)), [[7, 10]]);
-  assert.throws(() => dynamic.assignWindows({ gap: 0 }, 7), /greater than 0, got 0/);
+  assert.deepEqual(spans(dynamic.assignWindows({ gap: 3 }, 7, EVENT_TIME)), [[7, 10]]);
+  assert.throws(() => dynamic.assignWindows({ gap: 0 }, 7, EVENT_TIME), /greater than 0, got 0/);
   assert.deepEqual(spans(ProcessingTimeSessionWindows.withGap(10).assignWindows(null, 0, { currentProcessingTime: () => 4 })), [[4, 14]]);
   assert.deepEqual(GlobalWindows.create().assignWindows(), [GlobalWindow.get()]);
 });
@@ -119,7 +122,7 @@ test('assigners refuse sizes, slides, gaps and offsets that make no windows', ()
 });
 
 test('event-time assigners refuse records without a timestamp, saying how to add one', () => {
-  assert.throws(() => TumblingEventTimeWindows.of(10).assignWindows(null, Number.NaN), /assignTimestampsAndWatermarks/);
-  assert.throws(() => SlidingEventTimeWindows.of(10, 5).assignWindows(null, Number.NaN), /without a timestamp/);
-  assert.throws(() => EventTimeSessionWindows.withGap(10).assignWindows(null, Number.NaN), /without a timestamp/);
+  assert.throws(() => TumblingEventTimeWindows.of(10).assignWindows(null, Number.NaN, EVENT_TIME), /assignTimestampsAndWatermarks/);
+  assert.throws(() => SlidingEventTimeWindows.of(10, 5).assignWindows(null, Number.NaN, EVENT_TIME), /without a timestamp/);
+  assert.throws(() => EventTimeSessionWindows.withGap(10).assignWindows(null, Number.NaN, EVENT_TIME), /without a timestamp/);
 });

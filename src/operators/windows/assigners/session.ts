@@ -1,17 +1,10 @@
 // Session windows (Flink's EventTimeSessionWindows / ProcessingTimeSessionWindows and their
 // dynamic-gap forms): each element opens [t, t + gap); windows that overlap or touch merge.
 
-import { EventTimeTrigger } from '../triggers/event-time-trigger.js';
-import { ProcessingTimeTrigger } from '../triggers/processing-time-trigger.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { TimeWindow, timeWindowNamespaces, type WindowNamespaces } from '../time-window.js';
-import {
-  mergeTimeWindows,
-  requirePositiveMillis,
-  requireTimestamp,
-  type MergingWindowAssigner,
-  type WindowAssignerContext,
-} from '../window-assigner.js';
+import { mergeTimeWindows, requirePositiveMillis, type MergingWindowAssigner, type WindowAssignerContext } from '../window-assigner.js';
+import { assignmentTime, endOfWindowTrigger } from './time-domain.js';
 
 /** The gap of an element's session, in ms (Flink's `SessionWindowTimeGapExtractor`). */
 export type SessionGapExtractor<T> = (element: T) => number;
@@ -27,10 +20,8 @@ abstract class SessionWindows<T> implements MergingWindowAssigner<T> {
     readonly gap: number | SessionGapExtractor<T>,
   ) {}
 
-  abstract assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[];
-  abstract defaultTrigger(): Trigger<T, TimeWindow>;
-
-  protected sessionOf(element: T, time: number): readonly TimeWindow[] {
+  assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    const time = assignmentTime(this.isEventTime, timestamp, ctx, this);
     const gap = this.gap;
     if (typeof gap === 'number') return [new TimeWindow(time, time + gap)];
     const dynamic = gap(element);
@@ -38,6 +29,10 @@ abstract class SessionWindows<T> implements MergingWindowAssigner<T> {
       throw new RangeError(`${String(this)}: the session gap function must return a number of milliseconds greater than 0, got ${String(dynamic)}.`);
     }
     return [new TimeWindow(time, time + dynamic)];
+  }
+
+  defaultTrigger(): Trigger<T, TimeWindow> {
+    return endOfWindowTrigger(this.isEventTime);
   }
 
   mergeWindows(windows: readonly TimeWindow[], merge: (group: TimeWindow[], result: TimeWindow) => void): void {
@@ -75,15 +70,6 @@ export class EventTimeSessionWindows<T = unknown> extends SessionWindows<T> {
   static withDynamicGap<T>(gap: SessionGapExtractor<T>): EventTimeSessionWindows<T> {
     return new EventTimeSessionWindows(requireGapFunction(gap, 'EventTimeSessionWindows.withDynamicGap'));
   }
-
-  assignWindows(element: T, timestamp: number): readonly TimeWindow[] {
-    requireTimestamp(timestamp, 'EventTimeSessionWindows');
-    return this.sessionOf(element, timestamp);
-  }
-
-  defaultTrigger(): Trigger<T, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
 }
 
 /** Processing-time sessions: a session ends after `gap` ms (by the operator's clock) without elements. */
@@ -96,13 +82,5 @@ export class ProcessingTimeSessionWindows<T = unknown> extends SessionWindows<T>
 
   static withDynamicGap<T>(gap: SessionGapExtractor<T>): ProcessingTimeSessionWindows<T> {
     return new ProcessingTimeSessionWindows(requireGapFunction(gap, 'ProcessingTimeSessionWindows.withDynamicGap'));
-  }
-
-  assignWindows(element: T, _timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.sessionOf(element, ctx.currentProcessingTime());
-  }
-
-  defaultTrigger(): Trigger<T, TimeWindow> {
-    return ProcessingTimeTrigger.create();
   }
 }

@@ -1,17 +1,10 @@
 // Sliding windows (Flink's SlidingEventTimeWindows / SlidingProcessingTimeWindows): windows of
 // `size` ms starting every `slide` ms, so each element is in about size/slide of them.
 
-import { EventTimeTrigger } from '../triggers/event-time-trigger.js';
-import { ProcessingTimeTrigger } from '../triggers/processing-time-trigger.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { fixedSizeWindowNamespaces, getWindowStartWithOffset, TimeWindow, type WindowNamespaces } from '../time-window.js';
-import {
-  requireOffset,
-  requirePositiveMillis,
-  requireTimestamp,
-  type WindowAssigner,
-  type WindowAssignerContext,
-} from '../window-assigner.js';
+import { requireOffset, requirePositiveMillis, type WindowAssigner, type WindowAssignerContext } from '../window-assigner.js';
+import { assignmentTime, endOfWindowTrigger } from './time-domain.js';
 
 /** An element between windows (when slide > size) belongs to none. */
 const NO_WINDOWS: readonly TimeWindow[] = Object.freeze([]);
@@ -32,14 +25,12 @@ export abstract class SlidingWindows implements WindowAssigner<unknown, TimeWind
     this.namespaces = fixedSizeWindowNamespaces(size);
   }
 
-  abstract assignWindows(element: unknown, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[];
-  abstract defaultTrigger(): Trigger<unknown, TimeWindow>;
-
   /**
-   * Flink's order: from the newest window containing `time` (`start(time, offset, slide)`) back
-   * while `start > time - size`.
+   * Flink's order: from the newest window containing the element's time (`start(time, offset,
+   * slide)`) back while `start > time - size`.
    */
-  protected windowsOf(time: number): readonly TimeWindow[] {
+  assignWindows(_element: unknown, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    const time = assignmentTime(this.isEventTime, timestamp, ctx, this);
     const { size, slide } = this;
     const lastStart = getWindowStartWithOffset(time, this.offset, slide);
     const count = Math.ceil((lastStart - time + size) / slide);
@@ -52,9 +43,21 @@ export abstract class SlidingWindows implements WindowAssigner<unknown, TimeWind
     return windows;
   }
 
+  defaultTrigger(): Trigger<unknown, TimeWindow> {
+    return endOfWindowTrigger(this.isEventTime);
+  }
+
   toString(): string {
     return `${this.constructor.name}(${this.size}, ${this.slide}${this.offset === 0 ? '' : `, ${this.offset}`})`;
   }
+}
+
+/** Checks `of(size, slide, offset)` of the assigner named `name`. */
+function slidingArguments(name: string, size: number, slide: number, offset: number): [size: number, slide: number, offset: number] {
+  const where = `${name}.of(size, slide, offset)`;
+  requirePositiveMillis(size, 'size', where);
+  requirePositiveMillis(slide, 'slide', where);
+  return [size, slide, requireOffset(offset, slide, 'slide', where)];
 }
 
 /** Event-time windows of `size` ms every `slide` ms, aligned at `offset` (`|offset| < slide`). */
@@ -62,19 +65,7 @@ export class SlidingEventTimeWindows extends SlidingWindows {
   readonly isEventTime = true;
 
   static of(size: number, slide: number, offset = 0): SlidingEventTimeWindows {
-    const where = 'SlidingEventTimeWindows.of(size, slide, offset)';
-    requirePositiveMillis(size, 'size', where);
-    requirePositiveMillis(slide, 'slide', where);
-    return new SlidingEventTimeWindows(size, slide, requireOffset(offset, slide, 'slide', where));
-  }
-
-  assignWindows(_element: unknown, timestamp: number): readonly TimeWindow[] {
-    requireTimestamp(timestamp, 'SlidingEventTimeWindows');
-    return this.windowsOf(timestamp);
-  }
-
-  defaultTrigger(): Trigger<unknown, TimeWindow> {
-    return EventTimeTrigger.create();
+    return new SlidingEventTimeWindows(...slidingArguments('SlidingEventTimeWindows', size, slide, offset));
   }
 }
 
@@ -83,17 +74,6 @@ export class SlidingProcessingTimeWindows extends SlidingWindows {
   readonly isEventTime = false;
 
   static of(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows {
-    const where = 'SlidingProcessingTimeWindows.of(size, slide, offset)';
-    requirePositiveMillis(size, 'size', where);
-    requirePositiveMillis(slide, 'slide', where);
-    return new SlidingProcessingTimeWindows(size, slide, requireOffset(offset, slide, 'slide', where));
-  }
-
-  assignWindows(_element: unknown, _timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowsOf(ctx.currentProcessingTime());
-  }
-
-  defaultTrigger(): Trigger<unknown, TimeWindow> {
-    return ProcessingTimeTrigger.create();
+    return new SlidingProcessingTimeWindows(...slidingArguments('SlidingProcessingTimeWindows', size, slide, offset));
   }
 }

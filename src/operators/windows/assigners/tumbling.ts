@@ -1,17 +1,10 @@
 // Tumbling windows (Flink's TumblingEventTimeWindows / TumblingProcessingTimeWindows): fixed-size,
 // non-overlapping windows aligned at an offset, each element in exactly one.
 
-import { EventTimeTrigger } from '../triggers/event-time-trigger.js';
-import { ProcessingTimeTrigger } from '../triggers/processing-time-trigger.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { fixedSizeWindowNamespaces, getWindowStartWithOffset, TimeWindow, type WindowNamespaces } from '../time-window.js';
-import {
-  requireOffset,
-  requirePositiveMillis,
-  requireTimestamp,
-  type WindowAssigner,
-  type WindowAssignerContext,
-} from '../window-assigner.js';
+import { requireOffset, requirePositiveMillis, type WindowAssigner, type WindowAssignerContext } from '../window-assigner.js';
+import { assignmentTime, endOfWindowTrigger } from './time-domain.js';
 
 /** What both tumbling assigners share: the window of a time, remembered for the next element. */
 abstract class TumblingWindows implements WindowAssigner<unknown, TimeWindow> {
@@ -28,18 +21,26 @@ abstract class TumblingWindows implements WindowAssigner<unknown, TimeWindow> {
     this.namespaces = fixedSizeWindowNamespaces(size);
   }
 
-  abstract assignWindows(element: unknown, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[];
-  abstract defaultTrigger(): Trigger<unknown, TimeWindow>;
-
-  protected windowOf(time: number): readonly TimeWindow[] {
-    const start = getWindowStartWithOffset(time, this.offset, this.size);
+  assignWindows(_element: unknown, timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    const start = getWindowStartWithOffset(assignmentTime(this.isEventTime, timestamp, ctx, this), this.offset, this.size);
     if (this.last[0]!.start !== start) this.last = [new TimeWindow(start, start + this.size)];
     return this.last;
+  }
+
+  defaultTrigger(): Trigger<unknown, TimeWindow> {
+    return endOfWindowTrigger(this.isEventTime);
   }
 
   toString(): string {
     return `${this.constructor.name}(${this.size}${this.offset === 0 ? '' : `, ${this.offset}`})`;
   }
+}
+
+/** Checks `of(size, offset)` of the assigner named `name`. */
+function tumblingArguments(name: string, size: number, offset: number): [size: number, offset: number] {
+  const where = `${name}.of(size, offset)`;
+  requirePositiveMillis(size, 'size', where);
+  return [size, requireOffset(offset, size, 'size', where)];
 }
 
 /** Windows of `size` ms by event time: `[start, start + size)` with `start ≡ offset (mod size)`. */
@@ -48,18 +49,7 @@ export class TumblingEventTimeWindows extends TumblingWindows {
 
   /** `size` ms windows, shifted by `offset` ms (`|offset| < size`; e.g. -8 h for days in UTC+8). */
   static of(size: number, offset = 0): TumblingEventTimeWindows {
-    const where = 'TumblingEventTimeWindows.of(size, offset)';
-    requirePositiveMillis(size, 'size', where);
-    return new TumblingEventTimeWindows(size, requireOffset(offset, size, 'size', where));
-  }
-
-  assignWindows(_element: unknown, timestamp: number): readonly TimeWindow[] {
-    requireTimestamp(timestamp, 'TumblingEventTimeWindows');
-    return this.windowOf(timestamp);
-  }
-
-  defaultTrigger(): Trigger<unknown, TimeWindow> {
-    return EventTimeTrigger.create();
+    return new TumblingEventTimeWindows(...tumblingArguments('TumblingEventTimeWindows', size, offset));
   }
 }
 
@@ -68,16 +58,6 @@ export class TumblingProcessingTimeWindows extends TumblingWindows {
   readonly isEventTime = false;
 
   static of(size: number, offset = 0): TumblingProcessingTimeWindows {
-    const where = 'TumblingProcessingTimeWindows.of(size, offset)';
-    requirePositiveMillis(size, 'size', where);
-    return new TumblingProcessingTimeWindows(size, requireOffset(offset, size, 'size', where));
-  }
-
-  assignWindows(_element: unknown, _timestamp: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowOf(ctx.currentProcessingTime());
-  }
-
-  defaultTrigger(): Trigger<unknown, TimeWindow> {
-    return ProcessingTimeTrigger.create();
+    return new TumblingProcessingTimeWindows(...tumblingArguments('TumblingProcessingTimeWindows', size, offset));
   }
 }
