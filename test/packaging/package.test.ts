@@ -27,6 +27,13 @@ const NODE_TYPES_IN_PUBLIC_DTS = [
 /** `npx` options: the project's own `eddy` bin, never a download. */
 const NPX = ['--offline', '--no-install'];
 
+/**
+ * Workers still import tsx for a .ts job (src/actors/job-loader.ts, registerTypeScript), so without
+ * tsx a TypeScript job fails in its workers even where Node strips types itself (22.18+, 23.6+).
+ * Set to false once the workers make the CLI's choice: the check then expects the job to run.
+ */
+const WORKERS_NEED_TSX = true;
+
 interface Run {
   status: number | null;
   stdout: string;
@@ -219,11 +226,14 @@ describe('the npm package', () => {
 
   const stripsTypes = Boolean((process.features as { typescript?: unknown }).typescript);
   if (stripsTypes) {
-    it('npx eddy run job.mts without tsx runs through Node\'s type stripping', {
-      todo: "workers still import tsx unconditionally (src/actors/job-loader.ts registerTypeScript)",
-    }, () => {
-      const { stdout } = ok(run('npx', NPX.concat(['eddy', 'run', 'job.mts']), project()), 'npx eddy run job.mts');
-      assert.equal(stdout.trim(), '[2,4,6]');
+    it("npx eddy run job.mts without tsx, on a Node that strips types: the main thread does, the workers don't yet", () => {
+      const result = run('npx', NPX.concat(['eddy', 'run', 'job.mts']), project());
+      if (WORKERS_NEED_TSX) {
+        assert.equal(result.status, 1, result.stdout + result.stderr);
+        assert.match(result.stderr, /Cannot find package 'tsx' imported from \S*\/node_modules\/eddy\/dist\/src\/actors\/job-loader\.js/);
+      } else {
+        assert.equal(ok(result, 'npx eddy run job.mts').stdout.trim(), '[2,4,6]');
+      }
     });
   } else {
     it('npx eddy run job.mts without tsx, on a Node that cannot strip types, says what to install', () => {
