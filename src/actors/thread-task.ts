@@ -3,15 +3,8 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '../core/errors.js';
-import type { PlanSettings } from '../core/job-plan.js';
+import type { JobSource, PlanSettings } from '../core/job-plan.js';
 import type { NodeMetrics } from './operator-chain.js';
-
-/** How a worker reaches the job's user functions. */
-export type JobSource =
-  /** Re-import the job script and capture the graph of its `ordinal`-th `execute()` call. */
-  | { readonly kind: 'script'; readonly url: string; readonly ordinal: number }
-  /** Import a `defineJob` module and build its graph with `args`. */
-  | { readonly kind: 'module'; readonly url: string; readonly args: unknown };
 
 export interface ThreadTask {
   readonly thread: number;

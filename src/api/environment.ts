@@ -4,7 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { JobSource } from '../actors/thread-task.js';
+import type { JobSource } from '../core/job-plan.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { SequenceSource } from '../connectors/sequence-source.js';

@@ -44,9 +44,12 @@ export interface RunJobOptions<A> {
   jobName?: string;
 }
 
-/** Starts the job defined by the module at `module` (a file URL or path). */
-export async function runJob<A = unknown>(module: URL | string, options: RunJobOptions<A> = {}): Promise<JobClient> {
-  const url = module instanceof URL ? module.href : module.startsWith('file:') ? module : pathToFileURL(module).href;
+/**
+ * Starts the job defined by the module at `module`: a file URL (a `URL`, e.g.
+ * `new URL('./job.js', import.meta.url)`, or its string) or a file path.
+ */
+export async function runJob<A = unknown>(module: { readonly href: string } | string, options: RunJobOptions<A> = {}): Promise<JobClient> {
+  const url = typeof module !== 'string' ? module.href : module.startsWith('file:') ? module : pathToFileURL(module).href;
   const imported = (await import(url)) as { default?: unknown };
   if (!isDefinedJob(imported.default)) {
     throw new TypeError(`runJob(${url}): the module has no default export made with defineJob(). Add: export default defineJob((env, args) => { ... }).`);

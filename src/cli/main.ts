@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { launchContext } from '../runtime/launch-context.js';
+import { enableTypeScriptJobs, isTypeScript } from '../runtime/typescript-jobs.js';
 
 function parseParallelism(value: string): number {
   const n = Number(value);
@@ -18,22 +19,6 @@ function parseParallelism(value: string): number {
 function packageVersion(): string {
   const url = new URL('../../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-}
-
-/**
- * Lets this thread import a .ts job, and says whether it can: through tsx (an optional peer
- * dependency) when it can be imported, else through Node's own type stripping
- * (`process.features.typescript`: Node 22.18+ / 23.6+). Workers make the same choice (job-loader).
- */
-async function registerTypeScript(): Promise<boolean> {
-  try {
-    (await import('tsx/esm/api')).register();
-    return true;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes("'tsx'")) throw error;
-  }
-  return Boolean((process.features as { typescript?: unknown }).typescript);
 }
 
 const program = new Command()
@@ -54,11 +39,12 @@ program
     ctx.scriptUrl = url;
     ctx.defaultParallelism = options.parallelism;
     process.argv = [process.argv[0]!, path, ...args];
-    if (/\.(c|m)?tsx?$/.test(path) && !(await registerTypeScript())) {
-      program.error(
-        `eddy run needs tsx to run a TypeScript job on Node ${process.versions.node}: ` +
-          'install it with `npm install --save-dev tsx`, or use Node 22.18 or newer, which runs TypeScript itself.',
-      );
+    if (isTypeScript(path)) {
+      try {
+        await enableTypeScriptJobs();
+      } catch (error) {
+        program.error((error as Error).message);
+      }
     }
     await import(url);
   });

@@ -113,6 +113,13 @@ export interface ExecutionPlan {
   readonly threads: number;
 }
 
+/** How a worker reaches the job's user functions. */
+export type JobSource =
+  /** Re-import the job script and capture the graph of its `ordinal`-th `execute()` call. */
+  | { readonly kind: 'script'; readonly url: string; readonly ordinal: number }
+  /** Import a `defineJob` module and build its graph with `args`. */
+  | { readonly kind: 'module'; readonly url: string; readonly args: unknown };
+
 /** The settings a job is planned with; the main thread resolves them and sends them to every worker. */
 export interface PlanSettings {
   /** Parallelism of operators that set none. */

@@ -4,7 +4,8 @@
 import { StreamError } from '../core/errors.js';
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 import { launchContext } from './launch-context.js';
-import type { JobSource } from '../actors/thread-task.js';
+import { enableTypeScriptJobs, isTypeScript } from './typescript-jobs.js';
+import type { JobSource } from '../core/job-plan.js';
 
 /** A `defineJob` module's default export, as the runtime loads it (the API adds `build`). */
 export interface DefinedJob {
@@ -17,16 +18,10 @@ export function isDefinedJob(value: unknown): value is DefinedJob {
   return typeof value === 'object' && value !== null && (value as DefinedJob).kind === 'eddy-job-definition';
 }
 
-/** TypeScript jobs need tsx's loader in the worker too (Node 20 does not pass hooks to workers). */
-async function registerTypeScript(url: string): Promise<void> {
-  if (!/\.(c|m)?tsx?$/.test(new URL(url).pathname)) return;
-  const tsx = await import('tsx/esm/api');
-  tsx.register();
-}
-
 /** Imports the job and returns the plan of the job its `ordinal`-th `execute()` call would have run. */
 export async function loadPlannedJob(job: JobSource, settings: PlanSettings): Promise<PlannedJob> {
-  await registerTypeScript(job.url);
+  // Node 20 does not pass the main thread's loader hooks to workers: each makes its own choice.
+  if (isTypeScript(job.url)) await enableTypeScriptJobs();
   const ctx = launchContext();
   ctx.scriptUrl = job.url;
   ctx.defaultParallelism = settings.defaultParallelism;
