@@ -49,6 +49,7 @@ function compilerOptions(): ts.CompilerOptions {
     ...raw.compilerOptions,
     noEmit: true,
     declaration: false,
+    declarationMap: false,
     sourceMap: false,
     paths: { eddy: ['./src/index.ts'] },
     typeRoots: ['./node_modules/@types'],
