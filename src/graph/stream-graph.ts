@@ -71,8 +71,13 @@ export class StreamGraph {
    */
   fingerprint(): string[] {
     return this.nodes.map((n) => {
-      const inputs = n.inputs.map((i) => `${i.nodeId}:${i.partitioning?.kind ?? 'default'}:${i.sideOutput ?? ''}:${i.inputIndex ?? 0}`).join(',');
-      return `${n.id} ${n.type} "${n.name}" parallelism ${n.parallelism ?? 'default'} inputs [${inputs}]`;
+      const inputs = n.inputs.map((i) => {
+        const how = [i.partitioning?.kind, i.sideOutput === undefined ? undefined : `side output "${i.sideOutput}"`, i.inputIndex === 1 ? 'second input' : undefined];
+        const details = how.filter((d) => d !== undefined).join(', ');
+        return `#${i.nodeId}${details === '' ? '' : ` (${details})`}`;
+      });
+      const parallelism = n.parallelism === undefined ? '' : ` at parallelism ${n.parallelism}`;
+      return `#${n.id} ${n.type} "${n.name}"${parallelism}${inputs.length === 0 ? '' : ` reading ${inputs.join(' and ')}`}`;
     });
   }
 }

@@ -60,7 +60,7 @@ export function checkSameGraph(main: readonly string[], worker: readonly string[
         ? `the worker built ${worker.length} operators, the main thread ${main.length}: the first extra one is ${worker[i]}`
         : worker[i] === undefined
           ? `the worker built ${worker.length} operators, the main thread ${main.length}: the first missing one is ${main[i]}`
-          : `operator ${i} is ${main[i]} in the main thread but ${worker[i]} in the worker`;
+          : `the main thread has ${main[i]} where the worker has ${worker[i]}`;
     throw new StreamError('GRAPH_MISMATCH', `The job script built a different job in a worker thread than in the main thread: ${difference}. ${SAME_JOB_EVERY_RUN}`);
   }
 }

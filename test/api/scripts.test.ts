@@ -16,7 +16,7 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 
 describe('job scripts', () => {
   it('node job.js prints through print() with subtask prefixes, and runs code after execute() once', () => {
-    const { status, stdout, stderr } = run(['dist/test/scripts/print-job.js']);
+    const { status, stdout, stderr } = run(['dist/test/fixtures/print-job.js']);
     assert.equal(status, 0, stderr);
     const lines = stdout.trim().split('\n');
     const printed = lines.filter((l) => l.startsWith('out:')).map((l) => l.replace(/^out:[12]> /, '')).sort();
@@ -25,20 +25,20 @@ describe('job scripts', () => {
   });
 
   it('eddy run job.ts runs TypeScript directly, with arguments after the script', () => {
-    const { status, stdout, stderr } = run([cli, 'run', 'test/scripts/print-job.ts', '--parallelism', '2', '--', '100']);
+    const { status, stdout, stderr } = run([cli, 'run', 'test/fixtures/print-job.ts', '--parallelism', '2', '--', '100']);
     assert.equal(status, 0, stderr);
     const printed = stdout.split('\n').filter((l) => l.startsWith('out:')).map((l) => l.replace(/^out:[12]> /, '')).sort();
     assert.deepEqual(printed, ['100', '200', '300', '400']);
   });
 
   it('a script may run several jobs in sequence', () => {
-    const { status, stdout, stderr } = run(['dist/test/scripts/two-jobs.js']);
+    const { status, stdout, stderr } = run(['dist/test/fixtures/two-jobs.js']);
     assert.equal(status, 0, stderr);
     assert.deepEqual(JSON.parse(stdout), { first: [2, 3, 4], second: ['A', 'B'] });
   });
 
   it('executeAndCollect({ limit }) returns that many records and stops the job', () => {
-    const { status, stdout, stderr } = run(['dist/test/scripts/limit-job.js']);
+    const { status, stdout, stderr } = run(['dist/test/fixtures/limit-job.js']);
     assert.equal(status, 0, stderr);
     const { count, distinct, ms } = JSON.parse(stdout) as { count: number; distinct: number; ms: number };
     assert.equal(count, 5000);
@@ -47,7 +47,7 @@ describe('job scripts', () => {
   });
 
   it('a failing job exits non-zero with the operator, the subtask and the message', () => {
-    const { status, stderr } = run(['dist/test/scripts/failing-job.js']);
+    const { status, stderr } = run(['dist/test/fixtures/failing-job.js']);
     assert.notEqual(status, 0);
     assert.match(stderr, /Operator "Fragile Map" \(subtask [01] of 2\) failed: cannot handle 700/);
     assert.match(stderr, /failing-job\.js/);

@@ -46,6 +46,30 @@ describe('failures', () => {
     assert.match(error.message, /key must be/);
   });
 
+  it('a key selector that gives another key in another thread fails the job, naming the cause and the fix', async () => {
+    const { error } = await failure('inconsistent-key');
+    assert.equal(error.code, 'INCONSISTENT_KEY');
+    assert.equal(error.operator, 'Bucket Sums');
+    assert.match(error.message, /the key selector gave the record another key in the worker thread that sent it/);
+    assert.match(error.message, /module-level values that differ per worker \(random numbers, the clock, environment variables\)/);
+    assert.match(error.message, /defineJob args/);
+  });
+
+  it('a job built differently in the workers is refused with the operator that differs, not as a dead worker', async () => {
+    const { error } = await failure('other-graph');
+    assert.equal(error.code, 'GRAPH_MISMATCH');
+    assert.match(error.message, /different job in a worker thread than in the main thread/);
+    assert.match(error.message, /the main thread has #1 collect "Collect Sink" reading #0 where the worker has #1 filter "Worker-Only Filter" reading #0/);
+    assert.doesNotMatch(error.message, /died|process\.exit/);
+  });
+
+  it('a record that cannot cross threads names the operator that emitted it, also when its batch leaves at the end', async () => {
+    const { error } = await failure('unencodable');
+    assert.equal(error.code, 'RECORD_NOT_ENCODABLE');
+    assert.equal(error.operator, 'Callback Maker');
+    assert.match(error.message, /record\.callback is a function/);
+  });
+
   it('a worker that exits fails the job and names what it ran', async () => {
     const { error, ms } = await failure('exit');
     assert.equal(error.code, 'WORKER_DIED');

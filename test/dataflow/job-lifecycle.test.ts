@@ -20,6 +20,10 @@ describe('job lifecycle', () => {
     assert.equal(source.reduce((n, m) => n + m.recordsOut, 0), 10_000);
     const filter = result.metrics.filter((m) => m.name === 'Filter');
     assert.equal(filter.reduce((n, m) => n + m.recordsIn, 0), 10_000);
+    assert.equal(filter.reduce((n, m) => n + m.recordsOut, 0), 5000, 'an operator counts what it emits');
+    const sink = result.metrics.filter((m) => m.name === 'Collect Sink');
+    assert.equal(sink.reduce((n, m) => n + m.recordsIn, 0), 5000);
+    assert.equal(sink.reduce((n, m) => n + m.recordsOut, 0), 0);
     assert.ok(result.netRuntimeMs > 0);
   });
 

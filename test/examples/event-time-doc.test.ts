@@ -49,7 +49,7 @@ describe('docs/event-time.md walk-through', () => {
 
   for (const sideOutput of [true, false]) {
     it(`as a job at parallelism 2, ${sideOutput ? 'sends the too-late reading to the side output' : 'drops the too-late reading and counts it in the metrics'}`, async () => {
-      const client = await runJob(new URL('./late-readings-job.js', import.meta.url), { parallelism: 2, args: { sideOutput } });
+      const client = await runJob(new URL('../fixtures/late-readings-job.js', import.meta.url), { parallelism: 2, args: { sideOutput } });
       const result = await client.result;
       const fired = ['a [0, 10000): 2 readings', 'a [0, 10000): 3 readings', 'a [10000, 20000): 1 readings'];
       assert.deepEqual([...(result.collected[0] as string[])].sort(), sideOutput ? [...fired, 'late a@2000'] : fired);
