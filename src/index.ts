@@ -59,9 +59,9 @@ export {
 } from './time/watermark-strategy.js';
 export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor, type AggregateFunction, type TtlConfig } from './core/state-descriptors.js';
 export { type ValueState, type ListState, type MapState, type ReducingState, type AggregatingState } from './core/state.js';
-export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from './core/sink.js';
+export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } from './core/sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { Key } from './core/key-groups.js';
-export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent } from './testing/harness.js';
+export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent, type HarnessSnapshot } from './testing/harness.js';
 export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './core/errors.js';

@@ -142,10 +142,13 @@ export class DataStream<T> {
     this.addSink('print', 'Print to Std. Out', () => new SinkOperator(new PrintSink(prefix)));
   }
 
-  /** Writes each record to a user sink. */
-  sinkTo(sink: Sink<T>): void {
+  /**
+   * Writes each record to a user sink. A sink with a committer (two-phase commit) prepares its
+   * committables at each checkpoint and commits them once the checkpoint completes.
+   */
+  sinkTo<Committable = never>(sink: Sink<T, Committable>): void {
     requireFunction(sink?.createWriter, 'sinkTo: the sink\'s createWriter');
-    this.addSink('sink', 'Sink', () => new SinkOperator(sink));
+    this.addSink('sink', 'Sink', () => new SinkOperator(sink as Sink<T, unknown>));
   }
 
   /** Runs the job and returns this stream's records (at most `limit`, then the job is cancelled). */
