@@ -62,6 +62,7 @@ export { type ValueState, type ListState, type MapState, type ReducingState, typ
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } from './core/sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
+export type { ChannelMemory } from './runtime/channel-memory.js';
 export type { Key } from './core/key-groups.js';
 export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent, type HarnessSnapshot } from './testing/harness.js';
 export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './core/errors.js';

@@ -89,8 +89,9 @@ export class ChannelWriter {
     if (values.length === 1) {
       throw new StreamError(
         'RECORD_NOT_ENCODABLE',
-        `A record of ${frame.length} bytes does not fit in a channel (at most ${this.ring.maxPayload} bytes). ` +
-          'Split large payloads into smaller records, or store them outside the stream and send a reference.',
+        `A record of ${frame.length} bytes does not fit in a channel (at most ${this.ring.maxPayload} bytes, half its ring). ` +
+          'Split large payloads into smaller records, or store them outside the stream and send a reference; ' +
+          'rings are larger (up to 512 KiB) when the job has fewer channels or more channel memory (env.setChannelMemory).',
       );
     }
     const half = values.length >>> 1;

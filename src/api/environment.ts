@@ -14,6 +14,7 @@ import type { Source } from '../core/source.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import { planJob, resolvePlanSettings } from '../graph/job-planner.js';
 import { StreamGraph, type NewStreamNode } from '../graph/stream-graph.js';
+import { DEFAULT_CHANNEL_MEMORY, MIN_RING_BYTES } from '../runtime/channel-memory.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
@@ -37,6 +38,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private collectLimit: number | undefined;
   private hasCollector = false;
   private autoWatermarkInterval = 200;
+  private channelMemory = DEFAULT_CHANNEL_MEMORY;
 
   /** @internal Use `getExecutionEnvironment()`. */
   constructor(parallelism: number) {
@@ -70,6 +72,24 @@ export class StreamExecutionEnvironment implements JobBuilder {
 
   getMaxParallelism(): number | undefined {
     return this.maxParallelism;
+  }
+
+  /**
+   * The memory for the rings of all channels between subtasks, in bytes (default 256 MiB). Each
+   * channel gets up to 512 KiB, less when the job has many channels (a shuffle at parallelism p
+   * has p x p of them), at least 64 KiB; a job that cannot fit that is refused before it runs.
+   * A record must fit in half its channel's ring.
+   */
+  setChannelMemory(bytes: number): this {
+    if (!Number.isSafeInteger(bytes) || bytes < MIN_RING_BYTES) {
+      throw new RangeError(`env.setChannelMemory(${String(bytes)}): expected a whole number of bytes of at least ${MIN_RING_BYTES} (64 KiB), e.g. 512 * 1024 * 1024 for 512 MiB.`);
+    }
+    this.channelMemory = bytes;
+    return this;
+  }
+
+  getChannelMemory(): number {
+    return this.channelMemory;
   }
 
   /** How often periodic watermark generators emit, in ms (default 200, as in Flink); 0 turns periodic emission off. */
@@ -215,6 +235,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       collectors: this.hasCollector ? 1 : 0,
       collectLimit: this.collectLimit,
       autoWatermarkInterval: this.autoWatermarkInterval,
+      channelMemoryBytes: this.channelMemory,
     });
   }
 
@@ -230,7 +251,8 @@ export class StreamExecutionEnvironment implements JobBuilder {
     capture.seen++;
     if (capture.seen < capture.targetOrdinal) {
       this.graph.markExecuted();
-      const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]] };
+      const channelMemory = { channels: 0, bytesPerChannel: 0, totalBytes: 0, budgetBytes: this.channelMemory };
+      const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]], channelMemory };
       return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [] });
     }
     capture.capture(this.planInWorker(capture.settings));

@@ -1,6 +1,8 @@
 // What a user holds of a running or finished job: the client `executeAsync()` returns, the result
 // `execute()` resolves with, and the metrics of every operator subtask.
 
+import type { ChannelMemory } from './channel-memory.js';
+
 /** Records in and out of one operator subtask. */
 export interface OperatorMetrics {
   readonly name: string;
@@ -21,6 +23,8 @@ export interface JobExecutionResult {
   readonly metrics: readonly OperatorMetrics[];
   /** Records gathered by executeAndCollect sinks, by collector. */
   readonly collected: readonly unknown[][];
+  /** The rings of the job's channels: how many, how large, within which budget (env.setChannelMemory). */
+  readonly channelMemory: ChannelMemory;
 }
 
 /** A running job (`env.executeAsync()`). */

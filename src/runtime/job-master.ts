@@ -3,6 +3,7 @@
 // answers metrics, cancels, and on any failure stops every actor and reports the cause.
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import * as Comlink from 'comlink';
 import { BatchDecoder, BatchEncoder } from '../actors/channels/batch-codec.js';
 import { Doorbells } from '../actors/channels/doorbell.js';
@@ -12,10 +13,9 @@ import type { JobSource } from '../core/job-plan.js';
 import { describeSubtask, deserializeError, StreamError, type SerializedError } from '../core/errors.js';
 import type { ExecutionPlan, JobGraph, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
 import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
+import { sizeChannels, warnIfFarAboveCores, type ChannelMemory } from './channel-memory.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 
-/** Bytes of each channel's ring: room for several full batches, so producers rarely wait. */
-const RING_CAPACITY = 512 * 1024;
 /** How long cancelled actors get to stop by themselves before their threads are terminated. */
 const STOP_GRACE_MS = 1000;
 
@@ -29,6 +29,8 @@ export interface JobSubmission {
   readonly collectors: number;
   readonly collectLimit: number | undefined;
   readonly autoWatermarkInterval: number;
+  /** env.setChannelMemory: the budget for the rings of all channels, bytes. */
+  readonly channelMemoryBytes: number;
 }
 
 interface ThreadHandle {
@@ -42,6 +44,7 @@ export class JobMaster implements JobClient {
   private readonly nodes: readonly StreamNode[];
   private readonly job: JobGraph;
   private readonly plan: ExecutionPlan;
+  private readonly channelMemory: ChannelMemory;
   private readonly pool: WorkerPool;
   private readonly threads: ThreadHandle[] = [];
   private readonly collected: unknown[][];
@@ -58,6 +61,10 @@ export class JobMaster implements JobClient {
     this.nodes = submission.planned.nodes;
     this.job = submission.planned.job;
     this.plan = submission.planned.plan;
+    const maxParallelism = Math.max(...this.job.vertices.map((v) => v.parallelism));
+    // Refused here, before any worker starts, when the channels cannot get their minimum.
+    this.channelMemory = sizeChannels(this.plan.channels.length, submission.channelMemoryBytes, maxParallelism);
+    warnIfFarAboveCores(maxParallelism, availableParallelism());
     this.collected = Array.from({ length: submission.collectors }, () => []);
     this.pool = createWorkerPool(this.plan.threads);
     this.result = this.deploy();
@@ -79,7 +86,7 @@ export class JobMaster implements JobClient {
   }
 
   private async deploy(): Promise<JobExecutionResult> {
-    const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(RING_CAPACITY));
+    const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(this.channelMemory.bytesPerChannel));
     const doorbells = Doorbells.allocate(this.plan.actors.length);
     // Shipped data travels in the records' own encoding: a batch of one value.
     const encoder = new BatchEncoder();
@@ -128,6 +135,7 @@ export class JobMaster implements JobClient {
       netRuntimeMs: performance.now() - this.started,
       metrics: this.summarise(this.finalMetrics),
       collected: this.collected,
+      channelMemory: this.channelMemory,
     };
   }
 
