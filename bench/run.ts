@@ -1,10 +1,10 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
-// --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, seed, latency.
+// --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor, latency.
 
 import { Command, InvalidArgumentError } from 'commander';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
-import { seedJob } from './seed-job.js';
+import { sensorJob } from './sensor-job.js';
 import { channelsBench } from './micro/channels.bench.js';
 import { stateBench } from './micro/state.bench.js';
 import { windowsBench } from './micro/windows.bench.js';
@@ -38,9 +38,9 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = `${options.count} records, 1000 keys, ${options.rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
       break;
     }
-    case 'seed': {
-      title = 'Seed job: per-device sliding windows (10 s, every 5 s) with the seed\'s reduce';
-      const rows = await seedJob({ count: options.count, devices: 1000, rounds: options.rounds, parallelisms: [1, 2] });
+    case 'sensor': {
+      title = 'Sensor job: per-device sliding windows (10 s, every 5 s) with the pairwise-mean reduce';
+      const rows = await sensorJob({ count: options.count, devices: 1000, rounds: options.rounds, parallelisms: [1, 2] });
       body = `${options.count} readings, 1000 devices, ${options.rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
       break;
     }
@@ -52,7 +52,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       break;
     }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, seed or latency.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor or latency.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -60,11 +60,11 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, seed, latency (default: all)')
-  .option('--count <n>', 'records per run (efficiency, seed)', positive, 10_000_000)
+  .argument('[suites...]', 'micro, efficiency, sensor, latency (default: all)')
+  .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
   .option('--rounds <n>', 'rounds per variant', positive, 5)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
   .action(async (suites: string[], options: Options) => {
-    for (const suite of suites.length === 0 ? ['micro', 'efficiency', 'seed', 'latency'] : suites) await runSuite(suite, options);
+    for (const suite of suites.length === 0 ? ['micro', 'efficiency', 'sensor', 'latency'] : suites) await runSuite(suite, options);
   })
   .parseAsync();

@@ -1,4 +1,4 @@
-// Fraud detection, from the seed primer: alert when a card is used in two different cities within
+// Fraud detection: alert when a card is used in two different cities within
 // ten minutes. A KeyedProcessFunction per card keeps the card's last use in ValueState and an
 // event-time timer frees it ten minutes later. Run: node dist/examples/fraud-detection.js
 

@@ -26,7 +26,7 @@ function below(next: () => number, n: number): number {
   return Math.floor(next() * n);
 }
 
-/** A temperature reading, named as in the seed's PyFlink job. */
+/** A temperature reading, named as in the PyFlink sensor example. */
 export interface SensorReading {
   device_id: string;
   /** Degrees Celsius, a multiple of 0.5 (so sums are exact in floating point). */

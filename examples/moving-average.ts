@@ -1,4 +1,4 @@
-// A moving average of stock prices over the last 5 minutes, from the seed primer: a sliding
+// A moving average of stock prices over the last 5 minutes, as in Flink's classic examples: a sliding
 // event-time window of 5 minutes every minute per symbol, with an AggregateFunction (sum and count
 // in cents, so panes merge exactly). Run: node dist/examples/moving-average.js
 

@@ -1,6 +1,7 @@
-// The seed primer's PyFlink job in TypeScript: temperature per sensor over a 10-second window
-// sliding every 5 seconds, in event time. Prints the seed's reduce (a pairwise mean, which is not
-// an average) next to the true average (an AggregateFunction). Run: npm run demo
+// The per-device sliding-window sensor job (a classic PyFlink example) in TypeScript: temperature
+// per sensor over a 10-second window sliding every 5 seconds, in event time. Prints the example's
+// pairwise-mean reduce (which is not an average) next to the true average (an AggregateFunction).
+// Run: npm run demo
 
 import {
   ProcessFunction,
@@ -14,7 +15,7 @@ import {
 } from 'eddy';
 import { clock, sensorReadings, type SensorReading } from './inputs.js';
 
-/** What the seed's records hold (its Kafka source gives them their time). */
+/** What the job's records hold (a Kafka source would give them their time). */
 interface Temperature {
   device_id: string;
   temp: number;
@@ -26,7 +27,7 @@ type WindowRow =
   | { kind: 'average'; device_id: string; end: number; temp: number; count: number };
 
 /**
- * The seed's reduce folds each window's readings pairwise, `(v1 + v2) / 2` in arrival order, so
+ * The pairwise-mean reduce folds each window's readings pairwise, `(v1 + v2) / 2` in arrival order, so
  * the last reading weighs 1/2, the one before 1/4, and so on: 10, 20 and 30 give 22.5, not 20.
  * An average needs a sum and a count, kept per window and merged when windows share panes.
  */
@@ -37,7 +38,7 @@ const averageTemperature: AggregateFunction<Temperature, { sum: number; count: n
   merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
 };
 
-/** Labels the seed's results with their window: a window's result carries the timestamp end - 1. */
+/** Labels the pairwise means with their window: a window's result carries the timestamp end - 1. */
 class PairwiseRow extends ProcessFunction<Temperature, WindowRow> {
   processElement(value: Temperature, ctx: ProcessContext, out: Collector<WindowRow>): void {
     out.collect({ kind: 'pairwise', device_id: value.device_id, end: ctx.timestamp! + 1, temp: value.temp });
@@ -46,22 +47,22 @@ class PairwiseRow extends ProcessFunction<Temperature, WindowRow> {
 
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-// The seed's records are { device_id, temp } with the time beside them; here the time moves from
-// the reading into the record's event timestamp. The map runs beside the source (parallelism 1),
-// so each device's readings reach its windows in their order, which the seed's reduce depends on.
+// The records are { device_id, temp } with the time beside them; here the time moves from the
+// reading into the record's event timestamp. The map runs beside the source (parallelism 1), so
+// each device's readings reach its windows in their order, which the pairwise mean depends on.
 const readings = env
   .fromCollection(sensorReadings())
   .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<SensorReading>().withTimestampAssigner((r) => r.time))
   .map(({ device_id, temp }): Temperature => ({ device_id, temp }))
   .setParallelism(1);
 
-// The seed's job, as written there.
+// The job as the PyFlink example writes it: a pairwise mean.
 const pairwise = readings
   .keyBy((x) => x.device_id)
   .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
   .reduce((v1, v2) => ({ device_id: v1.device_id, temp: (v1.temp + v2.temp) / 2 }));
 
-// The same windows with the average the seed meant.
+// The same windows with the average it means.
 const averages = readings
   .keyBy((x) => x.device_id)
   .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
@@ -71,16 +72,16 @@ const averages = readings
 
 const rows = await pairwise.process(new PairwiseRow()).union(averages).executeAndCollect({ jobName: 'Sensor Sliding Window' });
 
-const seedTemp = new Map<string, number>();
+const pairwiseTemp = new Map<string, number>();
 const report: Extract<WindowRow, { kind: 'average' }>[] = [];
 for (const row of rows) {
-  if (row.kind === 'pairwise') seedTemp.set(`${row.device_id} ${row.end}`, row.temp);
+  if (row.kind === 'pairwise') pairwiseTemp.set(`${row.device_id} ${row.end}`, row.temp);
   else report.push(row);
 }
 report.sort((a, b) => a.device_id.localeCompare(b.device_id) || a.end - b.end);
 console.log(`sensor-job at parallelism ${env.getParallelism()}: ${report.length} windows (10 s, every 5 s) over ${sensorReadings().length} readings`);
-console.log('device    window             seed reduce  average  readings');
+console.log('device    window           pairwise mean  average  readings');
 for (const { device_id, end, temp, count } of report) {
-  const seed = seedTemp.get(`${device_id} ${end}`)!;
-  console.log(`${device_id}  ${clock(end - 10_000)}-${clock(end)}  ${seed.toFixed(2).padStart(11)}  ${temp.toFixed(2).padStart(7)}  ${String(count).padStart(8)}`);
+  const pairwiseMean = pairwiseTemp.get(`${device_id} ${end}`)!;
+  console.log(`${device_id}  ${clock(end - 10_000)}-${clock(end)}  ${pairwiseMean.toFixed(2).padStart(13)}  ${temp.toFixed(2).padStart(7)}  ${String(count).padStart(8)}`);
 }

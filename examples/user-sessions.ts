@@ -1,4 +1,4 @@
-// User sessions, from the seed primer: a session ends after 30 minutes without a click
+// User sessions: a session ends after 30 minutes without a click
 // (EventTimeSessionWindows.withGap); a ProcessWindowFunction reports each session's user, start,
 // end and number of clicks. Run: node dist/examples/user-sessions.js
 

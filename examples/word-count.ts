@@ -1,4 +1,4 @@
-// Word count: counts the words of the seed primer's text on every core (flatMap -> keyBy ->
+// Word count: counts the words of a short text on every core (flatMap -> keyBy ->
 // rolling sum), then prints the ten most frequent words. Run: node dist/examples/word-count.js
 
 import { StreamExecutionEnvironment } from 'eddy';

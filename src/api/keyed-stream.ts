@@ -88,7 +88,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     return this.keyed('keyed-process', 'Keyed Process', () => new KeyedProcessOperator(cloneFunction(keyed)));
   }
 
-  /** Cuts each key's records into windows: tumbling, sliding, session or global (API.md, Windows). */
+  /** Cuts each key's records into windows: tumbling, sliding, session or global (see docs/api.md, Windows). */
   window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
     checkAssigner(assigner, 'window');
     return new WindowedStream<T, K, W>(assigner, this.windowNodes());

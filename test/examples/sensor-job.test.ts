@@ -1,5 +1,5 @@
-// examples/sensor-job.ts at parallelism 2: per device and 10 s window sliding by 5 s, the seed's
-// pairwise mean (folded in arrival order) and the true average, against a plain loop.
+// examples/sensor-job.ts at parallelism 2: per device and 10 s window sliding by 5 s, the
+// pairwise-mean reduce (folded in arrival order) and the true average, against a plain loop.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,7 +15,7 @@ interface Expected {
 }
 
 describe('examples/sensor-job', () => {
-  it("prints the seed's pairwise mean and the true average of every window of every device", () => {
+  it("prints the pairwise mean and the true average of every window of every device", () => {
     const readings = sensorReadings();
     const windows = new Map<string, Expected>();
     for (const { device_id, temp, time } of readings) {
@@ -32,7 +32,7 @@ describe('examples/sensor-job', () => {
       .sort((a, b) => a.device.localeCompare(b.device) || a.start - b.start)
       .map(
         (w) =>
-          `${w.device}  ${clock(w.start)}-${clock(w.start + 10_000)}  ${w.pairwise.toFixed(2).padStart(11)}  ` +
+          `${w.device}  ${clock(w.start)}-${clock(w.start + 10_000)}  ${w.pairwise.toFixed(2).padStart(13)}  ` +
           `${(w.sum / w.count).toFixed(2).padStart(7)}  ${String(w.count).padStart(8)}`,
       );
     assert.ok([...windows.values()].some((w) => w.pairwise.toFixed(2) !== (w.sum / w.count).toFixed(2)), 'the pairwise mean differs from the average');

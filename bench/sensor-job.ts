@@ -1,14 +1,14 @@
-// The seed job (BENCHMARKS.md suite 3): the seed primer's sliding-window sensor job on generated
+// The sensor job benchmark: the per-device sliding-window sensor job (the demo's job) on generated
 // readings, as a plain single-threaded loop with the same windows (the language's ceiling) and as
 // eddy jobs at parallelism 1 and 2, alternated over several rounds in one process.
 
 import { runJob } from '../src/index.js';
 import type { EfficiencyRow } from './engine-efficiency.js';
-import { deviceIds, sensorReading, type Temperature } from './jobs/seed-sensor.js';
+import { deviceIds, sensorReading, type Temperature } from './jobs/sensor-windows.js';
 import { median, spreadPercent } from './utils/stats.js';
 import { measure, type Measurement } from './utils/measure.js';
 
-export interface SeedJobOptions {
+export interface SensorJobOptions {
   count: number;
   devices: number;
   rounds: number;
@@ -58,11 +58,11 @@ export function plainLoop(count: number, devices: number): { windows: number; ch
 }
 
 async function eddyRun(count: number, devices: number, parallelism: number): Promise<void> {
-  const client = await runJob(new URL('./jobs/seed-sensor.js', import.meta.url), { parallelism, args: { count, devices } });
+  const client = await runJob(new URL('./jobs/sensor-windows.js', import.meta.url), { parallelism, args: { count, devices } });
   await client.result;
 }
 
-export async function seedJob(options: SeedJobOptions): Promise<EfficiencyRow[]> {
+export async function sensorJob(options: SensorJobOptions): Promise<EfficiencyRow[]> {
   const { count, devices } = options;
   const variants: [string, () => Promise<void> | void][] = [
     ['plain loop (1 thread)', () => void plainLoop(count, devices)],

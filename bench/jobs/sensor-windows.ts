@@ -1,9 +1,9 @@
-// Benchmark job: the seed primer's sensor job (BENCHMARKS.md suite 3) on generated readings: per
-// device, a 10 s window sliding every 5 s with the seed's pairwise-mean reduce, into a discarding sink.
+// Benchmark job: the per-device sliding-window sensor job on generated readings: per device, a
+// 10 s window sliding every 5 s with the pairwise-mean reduce, into a discarding sink.
 
 import { defineJob, SlidingEventTimeWindows, Time, WatermarkStrategy, type Source, type SourceReader } from '../../src/index.js';
 
-/** A reading as the seed's Kafka records hold it; its time travels as the record timestamp. */
+/** A reading as the sensor job's records hold it; its time travels as the record timestamp. */
 export interface Temperature {
   device_id: string;
   temp: number;
