@@ -60,7 +60,11 @@ export class StreamExecutionEnvironment implements JobBuilder {
     return this.parallelism;
   }
 
-  /** Number of key groups: the most parallelism keyed state can ever be rescaled to. Default 128. */
+  /**
+   * Number of key groups (1 to 32768): the most parallelism keyed state can ever be rescaled to.
+   * Unset, a job uses Flink's default: 1.5 x its highest parallelism rounded up to a power of
+   * two, at least 128.
+   */
   setMaxParallelism(maxParallelism: number): this {
     requirePositiveInteger(maxParallelism, 'env.setMaxParallelism');
     if (maxParallelism > MAX_KEY_GROUPS) {
@@ -70,6 +74,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
     return this;
   }
 
+  /** The number of key groups set with `setMaxParallelism`, or `undefined` for the default. */
   getMaxParallelism(): number | undefined {
     return this.maxParallelism;
   }

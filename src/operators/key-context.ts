@@ -13,6 +13,8 @@ export class KeyContext {
   private readonly maxParallelism: number;
   private readonly firstKeyGroup: number;
   private readonly lastKeyGroup: number;
+  /** The operator's name, for the errors of a bad key. */
+  private readonly where: string;
 
   constructor(private readonly ctx: OperatorContext) {
     if (ctx.keySelector === undefined || ctx.keyedState === undefined) {
@@ -23,12 +25,13 @@ export class KeyContext {
     this.maxParallelism = ctx.maxParallelism;
     this.firstKeyGroup = this.backend.keyGroupRange.start;
     this.lastKeyGroup = this.backend.keyGroupRange.end;
+    this.where = ctx.operatorName;
   }
 
   /** Makes `value`'s key the current key of the state backend (`selector`: the second input's, for two-input operators). */
   setCurrentKeyOf(value: unknown, selector: (value: unknown) => Key = this.keySelector): void {
     const key = selector(value);
-    const keyGroup = keyGroupOf(key, this.maxParallelism, this.ctx.operatorName);
+    const keyGroup = keyGroupOf(key, this.maxParallelism, this.where);
     if (keyGroup < this.firstKeyGroup || keyGroup > this.lastKeyGroup) throw this.notOwned(key, keyGroup);
     this.backend.setCurrentKey(key, keyGroup);
   }

@@ -13,7 +13,8 @@ import { requireTimestamp, type WindowAssignerContext } from '../window-assigner
  */
 export function assignmentTime(isEventTime: boolean, timestamp: number, ctx: WindowAssignerContext, assigner: object): number {
   if (!isEventTime) return ctx.currentProcessingTime();
-  requireTimestamp(timestamp, assigner.constructor.name);
+  // The assigner's name is only looked up for the error.
+  if (!Number.isFinite(timestamp)) requireTimestamp(timestamp, assigner.constructor.name);
   return timestamp;
 }
 
