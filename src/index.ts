@@ -3,6 +3,7 @@
 export { StreamExecutionEnvironment } from './api/environment.js';
 export { DataStream } from './api/data-stream.js';
 export { KeyedStream } from './api/keyed-stream.js';
+export type { FieldRef } from './operators/keyed-aggregations.js';
 export { defineJob, runJob, type JobDefinition, type RunJobOptions } from './api/job.js';
 export {
   ProcessFunction,
@@ -57,12 +58,23 @@ export {
   type WatermarkOutput,
   type TimestampAssigner,
 } from './time/watermark-strategy.js';
-export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor, type AggregateFunction, type TtlConfig } from './core/state-descriptors.js';
-export { type ValueState, type ListState, type MapState, type ReducingState, type AggregatingState } from './core/state.js';
+export {
+  StateDescriptor,
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+  type AggregateFunction,
+  type StateKind,
+  type TtlConfig,
+  type TtlUpdateType,
+} from './core/state-descriptors.js';
+export type { State, ValueState, ListState, MapState, ReducingState, AggregatingState, Namespace } from './core/state.js';
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } from './core/sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { ChannelMemory } from './runtime/channel-memory.js';
 export type { Key } from './core/key-groups.js';
 export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent, type HarnessSnapshot } from './testing/harness.js';
-export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain } from './core/errors.js';
+export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain, type StreamErrorOptions } from './core/errors.js';

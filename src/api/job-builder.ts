@@ -12,6 +12,7 @@ export interface SinkableStream {
   addSink(type: string, name: string, create: () => OneInputOperator<unknown, never>): void;
 }
 
+/** @internal What streams hold of their job; the environment implements it. */
 export interface JobBuilder {
   /** Adds a node to the job's graph. */
   addNode(node: NewStreamNode): StreamNode;

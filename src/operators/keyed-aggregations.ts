@@ -4,7 +4,7 @@
 
 import { StreamError } from '../core/errors.js';
 
-/** A field of an object record, an index of an array record, or undefined for numeric records. */
+/** What `sum`, `min` and `max` aggregate: a field of an object record, an index of an array record, or undefined for numeric records. */
 export type FieldRef = string | number | undefined;
 
 export type Aggregation = 'sum' | 'min' | 'max';

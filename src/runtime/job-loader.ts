@@ -10,7 +10,7 @@ import type { JobSource } from '../core/job-plan.js';
 /** A `defineJob` module's default export, as the runtime loads it (the API adds `build`). */
 export interface DefinedJob {
   readonly kind: 'eddy-job-definition';
-  /** Builds the job with `args` and plans it with `settings`, as the main thread did. */
+  /** @internal Builds the job with `args` and plans it with `settings`, as the main thread did. */
   plan(args: unknown, settings: PlanSettings): Promise<PlannedJob>;
 }
 
