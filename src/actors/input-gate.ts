@@ -4,8 +4,7 @@
 // barrier handler placed between the channels and processing can align checkpoint barriers.
 
 import { assertNever, StreamError } from '../core/errors.js';
-import type { CheckpointBarrier, EndOfInput, Watermark, WatermarkStatus } from '../core/stream-element.js';
-import { END_OF_INPUT } from '../core/stream-element.js';
+import { END_OF_INPUT, type CheckpointBarrier, type EndOfInput, type Watermark, type WatermarkStatus } from '../core/stream-element.js';
 import { STALL_WARNING_MS, WatermarkStallDetector } from '../time/watermark-stall.js';
 import { WatermarkValve } from '../time/watermark-valve.js';
 import { BatchDecoder } from './channels/batch-codec.js';

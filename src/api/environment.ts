@@ -4,12 +4,11 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { JobSource } from '../core/job-plan.js';
+import type { JobSource, PlanSettings, StreamNode } from '../core/job-plan.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
 import { StreamError } from '../core/errors.js';
-import type { PlanSettings, StreamNode } from '../core/job-plan.js';
 import type { Source } from '../core/source.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import { planJob, resolvePlanSettings } from '../graph/job-planner.js';

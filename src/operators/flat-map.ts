@@ -2,7 +2,7 @@
 
 import type { Collector } from '../core/functions.js';
 import { AbstractOperator } from '../core/abstract-operator.js';
-import { type OperatorContext, type Output } from '../core/operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { TimestampedCollector } from './timestamped-collector.js';
 
 export class FlatMapOperator<In, Out> extends AbstractOperator<In, Out> {

@@ -7,7 +7,7 @@ import type { ProcessJoinContext, ProcessJoinFunction } from '../core/co-functio
 import { StreamError } from '../core/errors.js';
 import type { Key } from '../core/key-groups.js';
 import { MapStateDescriptor } from '../core/state-descriptors.js';
-import { type MapState } from '../core/state.js';
+import type { MapState } from '../core/state.js';
 import type { InternalTimerService } from '../core/timers.js';
 import { KeyContext } from './key-context.js';
 import type { OperatorContext, Output } from '../core/operator.js';

@@ -4,7 +4,7 @@
 import type { ValueState } from '../core/state.js';
 import { ValueStateDescriptor } from '../core/state-descriptors.js';
 import { AbstractOperator } from '../core/abstract-operator.js';
-import { type OperatorContext, type Output } from '../core/operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { KeyContext } from './key-context.js';
 
 export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {

@@ -2,7 +2,7 @@
 
 import type { ProcessContext, ProcessFunction } from '../core/functions.js';
 import { AbstractOperator } from '../core/abstract-operator.js';
-import { type OperatorContext, type Output } from '../core/operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 import { ProcessContextBase } from './process-context.js';
 import { runtimeContext } from './runtime-context.js';
 

@@ -6,7 +6,7 @@
 import { StreamError } from '../core/errors.js';
 import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../time/watermark-strategy.js';
 import { AbstractOperator } from '../core/abstract-operator.js';
-import { type OperatorContext, type Output } from '../core/operator.js';
+import type { OperatorContext, Output } from '../core/operator.js';
 
 export class TimestampsAndWatermarksOperator<T> extends AbstractOperator<T, T> implements WatermarkOutput {
   private generator!: WatermarkGenerator<T>;

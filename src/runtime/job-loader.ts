@@ -2,10 +2,9 @@
 // takes the plan of the job it builds instead of executing it; checks it is the main thread's job.
 
 import { StreamError } from '../core/errors.js';
-import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
+import type { JobSource, PlannedJob, PlanSettings } from '../core/job-plan.js';
 import { launchContext } from './launch-context.js';
 import { enableTypeScriptJobs, isTypeScript } from './typescript-jobs.js';
-import type { JobSource } from '../core/job-plan.js';
 
 /** A `defineJob` module's default export, as the runtime loads it (the API adds `build`). */
 export interface DefinedJob {

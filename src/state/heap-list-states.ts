@@ -1,10 +1,9 @@
 // Heap implementations of ListState: a plain array per (key, namespace), or, with TTL, an array
 // of TtlValue whose elements expire one by one (as in Flink).
 
-import type { ListState } from '../core/state.js';
+import type { ListState, Namespace } from '../core/state.js';
 import type { ListStateDescriptor } from '../core/state-descriptors.js';
 import { checkDefined, StateTable, type CellCodec, type StateHost } from './state-table.js';
-import { type Namespace } from '../core/state.js';
 import { TtlPolicy, TtlValue } from './ttl.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);

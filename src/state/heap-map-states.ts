@@ -1,10 +1,9 @@
 // Heap implementations of MapState: a Map per (key, namespace), or, with TTL, a Map of TtlValue
 // whose entries expire one by one (as in Flink). An empty map is removed, so its key leaves no trace.
 
-import type { MapState } from '../core/state.js';
+import type { MapState, Namespace } from '../core/state.js';
 import type { MapStateDescriptor } from '../core/state-descriptors.js';
 import { checkDefined, StateTable, type CellCodec, type StateHost } from './state-table.js';
-import { type Namespace } from '../core/state.js';
 import { TtlPolicy, TtlValue } from './ttl.js';
 
 const EMPTY_MAP: ReadonlyMap<unknown, unknown> = new Map();

@@ -1,10 +1,9 @@
 // Heap implementations of the state kinds that keep one cell per (key, namespace): value,
 // reducing and aggregating state, each with optional TTL on the whole cell.
 
-import type { AggregatingState, ReducingState, ValueState } from '../core/state.js';
+import type { AggregatingState, Namespace, ReducingState, ValueState } from '../core/state.js';
 import type { AggregateFunction, AggregatingStateDescriptor, ReducingStateDescriptor, StateDescriptor, ValueStateDescriptor } from '../core/state-descriptors.js';
 import { StateTable, type CellCodec, type StateHost } from './state-table.js';
-import { type Namespace } from '../core/state.js';
 import { TtlPolicy, TtlValue } from './ttl.js';
 
 /** The single-cell storage shared by value, reducing and aggregating state. */

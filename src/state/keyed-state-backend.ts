@@ -4,15 +4,14 @@
 
 import { StreamError } from '../core/errors.js';
 import { keyOfStateKey, stateKeyOf, type StateKey } from './state-key.js';
-import { type Key } from '../core/key-groups.js';
+import type { Key } from '../core/key-groups.js';
 import { HeapListState, TtlListState } from './heap-list-states.js';
 import { HeapMapState, TtlMapState } from './heap-map-states.js';
 import { HeapAggregatingState, HeapReducingState, HeapValueState } from './heap-value-states.js';
-import type { AggregatingState, KeyedStateBackend, ListState, MapState, ReducingState, ValueState } from '../core/state.js';
+import { DEFAULT_NAMESPACE, type AggregatingState, type KeyedStateBackend, type ListState, type MapState, type Namespace, type ReducingState, type ValueState } from '../core/state.js';
 import { checkStateCompatible } from './state-compatibility.js';
 import { StateDescriptor, type AggregatingStateDescriptor, type ListStateDescriptor, type MapStateDescriptor, type ReducingStateDescriptor, type ValueStateDescriptor } from '../core/state-descriptors.js';
-import { DEFAULT_NAMESPACE, type Namespace } from '../core/state.js';
-import { type StateGroupSnapshot, type StateHost, type StateTable } from './state-table.js';
+import type { StateGroupSnapshot, StateHost, StateTable } from './state-table.js';
 import { TtlPolicy } from './ttl.js';
 
 /** The state of one key group as plain data (msgpack-friendly: arrays of entries, keys as given). */

@@ -3,7 +3,7 @@
 
 import { keyGroupFor, type Key } from '../../src/core/key-groups.js';
 import { HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
-import { type AggregateFunction } from '../../src/core/state-descriptors.js';
+import type { AggregateFunction } from '../../src/core/state-descriptors.js';
 
 export const MAX_PARALLELISM = 128;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Packr } from 'msgpackr';
 import { keyGroupFor, keyGroupRangeForSubtask, operatorIndexForKeyGroup, type Key } from '../../src/core/key-groups.js';
 import { AggregatingStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../src/core/state-descriptors.js';
-import { type HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
+import type { HeapKeyedStateBackend } from '../../src/state/keyed-state-backend.js';
 import { at, average, fakeClock, MAX_PARALLELISM, newBackend, type FakeClock } from './backend-helpers.js';
 
 const packr = new Packr({ useBigIntExtension: true });

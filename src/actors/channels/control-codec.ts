@@ -2,8 +2,7 @@
 // barrier, end of input): a control element in, a frame kind and payload out, and back.
 
 import { assertNever } from '../../core/errors.js';
-import type { CheckpointBarrier, ControlElement } from '../../core/stream-element.js';
-import { END_OF_INPUT } from '../../core/stream-element.js';
+import { END_OF_INPUT, type CheckpointBarrier, type ControlElement } from '../../core/stream-element.js';
 import { FrameKind, malformedFrame, type ControlFrameKind } from './frame-kinds.js';
 
 // Watermark (WATERMARK frame payload):  offset 0  f64 LE  watermark in ms (may be ±Infinity)

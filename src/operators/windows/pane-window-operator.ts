@@ -3,9 +3,8 @@
 // Same answers as the per-window operator for an aggregate (via merge) or an associative reduce.
 
 import type { Key } from '../../core/key-groups.js';
-import type { AggregateFunction } from '../../core/state-descriptors.js';
+import { ValueStateDescriptor, type AggregateFunction } from '../../core/state-descriptors.js';
 import type { Namespace, ValueState } from '../../core/state.js';
-import { ValueStateDescriptor } from '../../core/state-descriptors.js';
 import { StreamError } from '../../core/errors.js';
 import type { OperatorContext, Output } from '../../core/operator.js';
 import { getWindowStartWithOffset, TimeWindow } from './time-window.js';

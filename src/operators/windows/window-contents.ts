@@ -2,9 +2,8 @@
 // is snapshotted per key group): a reduced value, an aggregate's accumulator, or the elements.
 // Merging windows (sessions) fold the merged windows' contents together, as Flink's states do.
 
-import type { AggregateFunction } from '../../core/state-descriptors.js';
+import { ListStateDescriptor, ValueStateDescriptor, type AggregateFunction } from '../../core/state-descriptors.js';
 import type { KeyedStateStore, ListState, Namespace, ValueState } from '../../core/state.js';
-import { ListStateDescriptor, ValueStateDescriptor } from '../../core/state-descriptors.js';
 
 /** How a window's elements are kept: the three ways of Flink's window functions. */
 export type WindowContentsSpec<IN, ACC> =

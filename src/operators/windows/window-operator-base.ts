@@ -9,7 +9,7 @@ import type { Namespace } from '../../core/state.js';
 import type { InternalTimerService, TimerTarget } from '../../core/timers.js';
 import { KeyContext } from '../key-context.js';
 import { AbstractOperator } from '../../core/abstract-operator.js';
-import { type OperatorContext, type Output } from '../../core/operator.js';
+import type { OperatorContext, Output } from '../../core/operator.js';
 import { TimestampedCollector } from '../timestamped-collector.js';
 import type { Window } from './time-window.js';
 import type { ProcessWindowContext, WindowEmitter } from './window-functions.js';
