@@ -5,7 +5,7 @@
 // joined-streams.ts), which depend on this one, not the reverse.
 
 import { StreamError } from '../core/errors.js';
-import { ProcessFunction, type Collector } from '../core/functions.js';
+import type { Collector, ProcessFunction } from '../core/functions.js';
 import type { PartitionKind, StreamInput, StreamNode } from '../core/job-plan.js';
 import type { OneInputOperator } from '../core/operator.js';
 import { OutputTag } from '../core/output-tag.js';

@@ -4,7 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { JobSource, PlanSettings, StreamNode } from '../core/job-plan.js';
+import type { JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
@@ -244,7 +244,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   }
 
   /** @internal Plans this environment's job in a worker, with the settings the main thread planned it with. */
-  planInWorker(settings: PlanSettings): ReturnType<typeof planJob> {
+  planInWorker(settings: PlanSettings): PlannedJob {
     this.graph.markExecuted();
     return planJob(this.graph, settings);
   }

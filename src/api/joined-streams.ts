@@ -10,6 +10,7 @@ import { requireFunction } from '../core/validate.js';
 import type { Window } from '../operators/windows/time-window.js';
 import type { WindowAssigner } from '../operators/windows/window-assigner.js';
 import { DataStream } from './data-stream.js';
+// The join keys both sides with keyBy, which keyed-stream.ts adds to DataStream.
 import './keyed-stream.js';
 
 declare module './data-stream.js' {
