@@ -78,11 +78,19 @@ console.log(JSON.stringify(out.sort((a, b) => a - b)));
 `;
 
 /** A consumer of the public types; it uses nothing of Node itself, so it needs no @types/node. */
-const CONSUMER = `import { StreamExecutionEnvironment, type DataStream, type JobClient } from 'eddy';
+const CONSUMER = `import { StreamExecutionEnvironment, TumblingEventTimeWindows, createHarness, type DataStream, type JobClient, type KeyedStream } from 'eddy';
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 const doubled: DataStream<number> = env.fromElements(1, 2, 3).map((x) => x * 2);
 export const collected: Promise<number[]> = doubled.executeAndCollect();
 export type Client = JobClient;
+// The methods the stream modules add to DataStream and KeyedStream are in the .d.ts too.
+const keyed: KeyedStream<number, number> = doubled.keyBy((x) => x % 2);
+export const sums: DataStream<number> = keyed.window(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b);
+export const all: DataStream<number> = doubled.windowAll(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b);
+export const both: DataStream<string> = doubled.connect(env.fromElements('a')).map((n) => String(n), (s) => s);
+export const pairs: DataStream<string> = doubled.join(env.fromElements('a')).where((n) => String(n)).equalTo((s) => s).window(TumblingEventTimeWindows.of(10)).apply((n, s) => s + n);
+export const joined: DataStream<number> = keyed.intervalJoin(keyed).between(-5, 5).process((l, r, _ctx, out) => out.collect(l + r));
+export const snapshot = createHarness((s: DataStream<number>) => s.keyBy((x) => x).sum()).then((h) => h.snapshot(1));
 `;
 
 /** The same through require() (the "require" export condition; TypeScript 5.8+ allows it under nodenext). */
