@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { StreamError } from '../../src/index.js';
+import { StreamError, StreamExecutionEnvironment } from '../../src/index.js';
 import { DEFAULT_CHANNEL_MEMORY, MAX_RING_BYTES, MIN_RING_BYTES, sizeChannels } from '../../src/runtime/channel-memory.js';
 import { runFixture } from '../harness/run-fixture.js';
 
@@ -31,6 +31,13 @@ describe('channel memory', () => {
         /5625 MiB in all, more than the channel memory budget of 256 MiB/.test(error.message) &&
         /Lower the parallelism .* or raise the budget with env\.setChannelMemory\(bytes\)/.test(error.message),
     );
+  });
+
+  it('env.setChannelMemory takes whole bytes from 64 KiB up', () => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    assert.equal(env.getChannelMemory(), DEFAULT_CHANNEL_MEMORY);
+    assert.equal(env.setChannelMemory(64 * MIB).getChannelMemory(), 64 * MIB);
+    for (const bad of [0, 1000, 1.5 * MIB + 0.5, Number.NaN]) assert.throws(() => env.setChannelMemory(bad), /expected a whole number of bytes of at least 65536/);
   });
 
   it('a keyed job at parallelism 300 is refused before it runs, and quickly', async () => {
