@@ -29,7 +29,7 @@ function murmur3(bytes: Uint8Array, seed: number): number {
   return h >>> 0;
 }
 
-// The seeds of the canonical form (src/graph/key-groups.ts): changing them moves every key.
+// The seeds of the canonical form (src/core/key-groups.ts): changing them moves every key.
 const STRING_SEED = 0x9e3779b9;
 const NUMBER_SEED = 0x85ebca77;
 const BIGINT_SEED = 0xc2b2ae3d;
