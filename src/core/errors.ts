@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'JOB_CANCELLED',
   'GRAPH_MISMATCH',
   'RECORD_NOT_ENCODABLE',
+  'CHECKPOINT_STORAGE',
   'INTERNAL',
 ] as const;
 
