@@ -75,6 +75,10 @@ export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } 
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { ChannelMemory } from './runtime/channel-memory.js';
+export type { CheckpointStats } from './runtime/checkpoint-stats.js';
+export type { CheckpointingOptions, CheckpointConfig, RestartStrategy } from './checkpoint/checkpoint-config.js';
+export type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
+export type { CheckpointKind } from './checkpoint/checkpoint-metadata.js';
 export type { Key } from './core/key-groups.js';
 export { createHarness, OperatorHarness, type HarnessOptions, type HarnessRecord, type HarnessEvent, type HarnessSnapshot } from './testing/harness.js';
 export { StreamError, ERROR_CODES, type ErrorCode, type ErrorDomain, type StreamErrorOptions } from './core/errors.js';

@@ -1,5 +1,6 @@
 // The actors placed on one worker thread: builds their rings, writers, operator chains and
-// source readers from the plan, runs them side by side, and answers the master's control calls.
+// source readers from the plan (restoring them from a checkpoint when the job restores), runs
+// them side by side, and answers the master's control calls, checkpoints included.
 
 import { describeSubtask, serializeError, userFunctionFailed } from '../core/errors.js';
 import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
@@ -7,17 +8,21 @@ import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import { BatchDecoder, BatchEncoder } from './channels/batch-codec.js';
 import { Doorbells } from './channels/doorbell.js';
 import { RingBuffer } from './channels/ring-buffer.js';
+import { ActorCheckpoints, ThreadCheckpoints } from './actor-checkpoints.js';
 import { InputGate, type InputChannel } from './input-gate.js';
 import { buildOperatorChain } from './operator-chain.js';
 import { OperatorFailure } from './operator-failure.js';
 import { createOperatorServices, type ActorServices } from './operator-services.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
+import { loadRestoredActor, type RestoredActor } from './restored-state.js';
 import { PendingWork, TaskActor, type ThreadContext } from './task-actor.js';
-import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+import type { ActorMetrics, CheckpointTrigger, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
 
 interface PlacedActor {
   readonly spec: ActorSpec;
   readonly actor: TaskActor;
+  readonly gate: InputGate;
+  readonly checkpoints: ActorCheckpoints | undefined;
   readonly metrics: () => ActorMetrics;
 }
 
@@ -28,11 +33,13 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
   private readonly nodes: readonly StreamNode[];
   private readonly job: JobGraph;
   private readonly plan: ExecutionPlan;
+  private readonly checkpointFolders = new ThreadCheckpoints();
 
-  constructor(
+  private constructor(
     private readonly task: ThreadTask,
     private readonly planned: PlannedJob,
     private readonly master: MasterEndpoint,
+    restored: ReadonlyMap<number, RestoredActor>,
   ) {
     this.nodes = planned.nodes;
     this.job = planned.job;
@@ -40,7 +47,26 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     this.bells = new Doorbells(task.doorbells);
     const decoder = new BatchDecoder();
     const shipped = new Map(task.shipped.map(([nodeId, bytes]) => [nodeId, decoder.decode(bytes).values[0]]));
-    this.actors = this.plan.actors.filter((a) => a.thread === task.thread).map((spec) => this.place(spec, shipped));
+    this.actors = this.thread().map((spec) => this.place(spec, shipped, restored.get(spec.index)));
+  }
+
+  /** The actors of this thread, built; restored from the checkpoint the task names, if any. */
+  static async create(task: ThreadTask, planned: PlannedJob, master: MasterEndpoint): Promise<ActorGroup> {
+    const restored = new Map<number, RestoredActor>();
+    const restore = task.restore;
+    if (restore !== undefined) {
+      for (const spec of planned.plan.actors) {
+        if (spec.thread !== task.thread) continue;
+        const head = planned.nodes[planned.job.vertices[spec.vertexId]!.headNodeId]!;
+        const sourceUid = head.kind === 'source' ? planned.uids[head.id] : undefined;
+        restored.set(spec.index, await loadRestoredActor(restore.folder, restore.actors[spec.index] ?? [], spec.subtask, spec.parallelism, sourceUid));
+      }
+    }
+    return new ActorGroup(task, planned, master, restored);
+  }
+
+  private thread(): ActorSpec[] {
+    return this.plan.actors.filter((a) => a.thread === this.task.thread);
   }
 
   /** Runs every actor of the thread; a failure is reported at once, then rethrown. */
@@ -75,6 +101,28 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     return this.actors.map((a) => a.metrics());
   }
 
+  triggerCheckpoint(trigger: CheckpointTrigger): void {
+    this.checkpointFolders.onTrigger(trigger);
+    for (const { checkpoints } of this.actors) checkpoints?.requestTrigger(trigger);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.checkpointFolders.forget(checkpointId);
+    for (const { checkpoints } of this.actors) checkpoints?.requestComplete(checkpointId);
+  }
+
+  abortCheckpoint(checkpointId: number): void {
+    this.checkpointFolders.forget(checkpointId);
+    for (const { gate, checkpoints } of this.actors) {
+      gate.abortCheckpoint(checkpointId);
+      checkpoints?.abort(checkpointId);
+    }
+  }
+
+  finish(): void {
+    for (const { checkpoints } of this.actors) checkpoints?.requestFinish();
+  }
+
   private describeFailure(spec: ActorSpec, error: unknown): Error {
     const vertex = this.job.vertices[spec.vertexId]!;
     const nodeId = error instanceof OperatorFailure ? error.nodeId : vertex.headNodeId;
@@ -82,7 +130,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     return userFunctionFailed(cause, this.nodes[nodeId]!.name, spec.subtask, spec.parallelism);
   }
 
-  private place(spec: ActorSpec, shipped: ReadonlyMap<number, unknown>): PlacedActor {
+  private place(spec: ActorSpec, shipped: ReadonlyMap<number, unknown>, restored: RestoredActor | undefined): PlacedActor {
     const vertex = this.job.vertices[spec.vertexId]!;
     const encoder = new BatchEncoder();
     const backlog = new Backlog();
@@ -112,20 +160,33 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const services: ActorServices = {
       processingTime: time,
       autoWatermarkInterval: this.task.autoWatermarkInterval,
-      sendToMain: async (collectorId, values, timestamps) => this.master.collect(collectorId, encoder.encode(values, timestamps, values.length).slice()),
+      checkpointing: this.task.checkpointing !== undefined,
+      sendToMain: async (collectorId, values, timestamps, epoch) => this.master.collect(collectorId, encoder.encode(values, timestamps, values.length).slice(), epoch),
       waitFor: (work) => pending.add(work),
     };
     const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
     const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId) => createOperatorServices(this.nodes[nodeId]!, placement, services));
+    if (restored !== undefined) {
+      try {
+        chain.initializeState(restored.parts);
+      } catch (error) {
+        throw this.describeFailure(spec, error);
+      }
+    }
     const head = this.nodes[vertex.headNodeId]!;
     const reader = head.source?.createReader({
       subtask: spec.subtask,
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
-      restoredSplits: undefined,
+      restoredSplits: restored?.splits,
     });
-    const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name);
-    const actor = new TaskActor(spec.index, chain, gate, reader, this.bells, backlog, pending, this, spec.vertexId, time);
-    return { spec, actor, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
+    const mode = this.task.checkpointing?.mode;
+    const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name, mode);
+    const identity = { actor: spec.index, vertexId: spec.vertexId, vertexName: vertex.name, subtask: spec.subtask, parallelism: spec.parallelism };
+    const source = reader === undefined ? undefined : { uid: this.planned.uids[head.id]!, reader };
+    const checkpoints = mode === undefined ? undefined : new ActorCheckpoints(identity, chain, source, this.checkpointFolders, this.master, () => this.bells.ring(spec.index));
+    const onInputEnded = (): void => void this.master.actorFinished(spec.index);
+    const actor = new TaskActor(spec.index, chain, gate, reader, this.bells, backlog, pending, this, spec.vertexId, time, checkpoints, onInputEnded);
+    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
   }
 }

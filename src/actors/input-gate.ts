@@ -1,10 +1,11 @@
 // The input side of a task actor (Flink's CheckpointedInputGate): reads its channels round-robin,
 // decodes frames, combines the channels' watermarks and idleness in the valve, tracks which
-// channels ended, and hands the actor one stream element at a time. Channels can be blocked, so a
-// barrier handler placed between the channels and processing can align checkpoint barriers.
+// channels ended, aligns checkpoint barriers (the barrier aligner, between the channels and
+// processing, blocks channels), and hands the actor one stream element at a time.
 
+import { BarrierAligner, type AlignedBarrier, type CheckpointingMode } from '../checkpoint/barrier-aligner.js';
 import { assertNever, StreamError } from '../core/errors.js';
-import { END_OF_INPUT, type CheckpointBarrier, type EndOfInput, type Watermark, type WatermarkStatus } from '../core/stream-element.js';
+import { END_OF_INPUT, type EndOfInput, type Watermark, type WatermarkStatus } from '../core/stream-element.js';
 import { STALL_WARNING_MS, WatermarkStallDetector } from '../time/watermark-stall.js';
 import { WatermarkValve } from '../time/watermark-valve.js';
 import { BatchDecoder } from './channels/batch-codec.js';
@@ -31,19 +32,17 @@ export interface ChannelRecords {
   readonly input: number;
 }
 
-/** A checkpoint barrier and the channel it arrived on. */
-export interface ChannelBarrier {
-  readonly kind: 'barrier';
-  readonly barrier: CheckpointBarrier;
-  readonly channel: number;
+/** Every channel delivered a checkpoint's barrier: the actor snapshots now, then forwards it. */
+export interface AlignedCheckpoint extends AlignedBarrier {
+  readonly kind: 'checkpoint';
 }
 
 /**
  * What the gate hands the actor: records; the combined watermark when it advanced; the combined
- * status when every channel went idle or one became active again; a barrier; the end of every
- * channel.
+ * status when every channel went idle or one became active again; a checkpoint whose barrier
+ * every channel delivered; the end of every channel.
  */
-export type GateElement = ChannelRecords | Watermark | WatermarkStatus | ChannelBarrier | EndOfInput;
+export type GateElement = ChannelRecords | Watermark | WatermarkStatus | AlignedCheckpoint | EndOfInput;
 
 export class InputGate {
   private readonly decoder = new BatchDecoder();
@@ -56,6 +55,8 @@ export class InputGate {
   private next = 0;
   /** Elements decoded from the last frame and not handed out yet (a frame may make two). */
   private readonly pending: GateElement[] = [];
+  /** Aligns barriers when the job checkpoints; without checkpoints a barrier is an internal error. */
+  private readonly aligner: BarrierAligner | undefined;
 
   constructor(
     private readonly channels: readonly InputChannel[],
@@ -63,7 +64,9 @@ export class InputGate {
     private readonly clock: () => number,
     /** The actor's name, for the stalled-watermark warning. */
     private readonly name: string,
+    checkpointing: CheckpointingMode | undefined,
   ) {
+    this.aligner = checkpointing === undefined ? undefined : new BarrierAligner(channels.length, checkpointing, this);
     this.valve = new WatermarkValve(channels.length);
     this.stall = new WatermarkStallDetector(clock());
     this.ended = channels.map(() => false);
@@ -78,8 +81,9 @@ export class InputGate {
 
   /**
    * The next element, reading the channels round-robin from where the last read stopped, or
-   * null when no open, unblocked channel has a frame waiting. A frame that changes nothing the
-   * actor sees (a watermark that does not advance the minimum) is consumed and skipped.
+   * null when no unblocked channel has a frame waiting. A frame that changes nothing the actor
+   * sees (a watermark that does not advance the minimum) is consumed and skipped. Channels that
+   * ended are still read: a checkpointing job's actors forward barriers until its final checkpoint.
    */
   poll(): GateElement | null {
     if (this.pending.length > 0) return this.pending.shift()!;
@@ -87,7 +91,7 @@ export class InputGate {
     for (let tried = 0; tried < count; tried++) {
       const channel = this.next;
       this.next = channel + 1 === count ? 0 : channel + 1;
-      if (this.ended[channel] || this.blocked[channel]) continue;
+      if (this.blocked[channel]) continue;
       const frame = this.channels[channel]!.ring.tryRead();
       if (frame === null) continue;
       this.onFrame(channel, frame.kind, frame.payload);
@@ -106,12 +110,17 @@ export class InputGate {
     this.blocked.fill(false);
   }
 
-  /** Whether a frame is waiting on an open, unblocked channel. */
+  /** Whether a frame is waiting on an unblocked channel. */
   hasReadableInput(): boolean {
     for (let i = 0; i < this.channels.length; i++) {
-      if (!this.ended[i] && !this.blocked[i] && !this.channels[i]!.ring.isEmpty()) return true;
+      if (!this.blocked[i] && !this.channels[i]!.ring.isEmpty()) return true;
     }
     return false;
+  }
+
+  /** Checkpoint `checkpointId` was aborted: stop aligning it. */
+  abortCheckpoint(checkpointId: number): void {
+    this.aligner?.abort(checkpointId);
   }
 
   /** Warns once when records arrive but one input holds event time back (see WatermarkStallDetector). */
@@ -130,6 +139,9 @@ export class InputGate {
   /** Decodes a frame of `channel` into what the actor sees of it (none, one or two elements). */
   private onFrame(channel: number, kind: number, payload: Uint8Array): void {
     const pending = this.pending;
+    if (this.ended[channel] && kind !== FrameKind.BARRIER) {
+      throw new StreamError('INTERNAL', `A frame of kind ${kind} came after the end of input on the channel from ${this.channels[channel]!.producer}`, { domain: 'internal' });
+    }
     if (kind === FrameKind.DATA) {
       const { values, timestamps } = this.decoder.decode(payload);
       this.release(channel);
@@ -152,9 +164,14 @@ export class InputGate {
         if (this.valve.isIdle !== wasIdle) pending.push({ kind: 'watermark-status', idle: this.valve.isIdle });
         return;
       }
-      case 'barrier':
-        pending.push({ kind: 'barrier', barrier: element, channel });
+      case 'barrier': {
+        if (this.aligner === undefined) {
+          throw new StreamError('INTERNAL', `Checkpoint barrier ${element.checkpointId} arrived, but this job does not checkpoint.`, { domain: 'internal' });
+        }
+        const aligned = this.aligner.onBarrier(channel, element, this.clock());
+        if (aligned !== undefined) pending.push({ kind: 'checkpoint', ...aligned });
         return;
+      }
       case 'end-of-input':
         this.ended[channel] = true;
         this.open--;

@@ -5,7 +5,7 @@
 
 import type { JobVertex, PlannedJob } from '../core/job-plan.js';
 import type { AnyOperator, OneInputOperator, Output, TwoInputOperator } from '../core/operator.js';
-import { END_OF_INPUT } from '../core/stream-element.js';
+import { END_OF_INPUT, type CheckpointBarrier } from '../core/stream-element.js';
 import type { KeyGroupStateSnapshot } from '../state/keyed-operator-state.js';
 import { attributed, attributedSync, tagged } from './operator-failure.js';
 import type { OperatorServices } from './operator-services.js';
@@ -170,6 +170,12 @@ export interface OperatorSnapshot {
   readonly keyed: KeyGroupStateSnapshot[] | undefined;
 }
 
+/** The operators' snapshots of one old subtask, and whether their own state comes to this subtask. */
+export interface RestoredOperators {
+  readonly operators: readonly OperatorSnapshot[];
+  readonly ownState: boolean;
+}
+
 export class OperatorChain {
   /** Where the actor hands records arriving on each input (or from the source reader). */
   readonly inputs: readonly Downstream[];
@@ -195,14 +201,20 @@ export class OperatorChain {
   }
 
   /**
-   * Restores the operators from snapshots of this vertex (of one subtask, or of several when the
-   * parallelism changed: keyed state keeps the key groups this subtask owns). Before `open`.
+   * Restores the operators from snapshots of old subtasks, before `open`: keyed state and timers
+   * from every snapshot given (each operator keeps the key groups this subtask owns), each
+   * operator's own state from the snapshots marked `ownState` (the old subtasks assigned to this one).
    */
-  initializeState(snapshots: readonly (readonly OperatorSnapshot[])[]): void {
+  initializeState(parts: readonly RestoredOperators[]): void {
     for (const op of this.operators) {
-      const parts = snapshots.flatMap((snapshot) => snapshot.filter((s) => s.uid === op.uid));
-      for (const part of parts) if (part.keyed !== undefined) op.services.keyedState?.restore(part.keyed);
-      const own = parts.find((part) => part.state !== undefined)?.state;
+      const own: unknown[] = [];
+      for (const part of parts) {
+        for (const snapshot of part.operators) {
+          if (snapshot.uid !== op.uid) continue;
+          if (snapshot.keyed !== undefined) op.services.keyedState?.restore(snapshot.keyed);
+          if (part.ownState && snapshot.state !== undefined) own.push(snapshot.state);
+        }
+      }
       attributedSync(op.nodeId, () => op.operator.initializeState(own));
     }
   }
@@ -250,6 +262,11 @@ export class OperatorChain {
   /** Sends end of input on every network output, after the records before it. */
   endOutputs(): void {
     for (const writer of this.writers) writer.broadcastControl(END_OF_INPUT);
+  }
+
+  /** Sends a checkpoint's barrier on every network output, after the records before it. */
+  forwardBarrier(barrier: CheckpointBarrier): void {
+    for (const writer of this.writers) writer.broadcastControl(barrier);
   }
 
   async close(): Promise<void> {

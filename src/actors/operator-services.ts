@@ -22,7 +22,8 @@ export interface OperatorPlacement {
 export interface ActorServices {
   readonly processingTime: ProcessingTimeService;
   readonly autoWatermarkInterval: number;
-  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array): Promise<void>;
+  readonly checkpointing: boolean;
+  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array, epoch: number): Promise<void>;
   waitFor(work: Promise<void>): void;
 }
 
@@ -68,7 +69,8 @@ export function createOperatorServices(node: StreamNode, placement: OperatorPlac
     processingTime,
     autoWatermarkInterval: actor.autoWatermarkInterval,
     metrics: counters,
-    sendToMain: (collectorId, values, timestamps) => actor.sendToMain(collectorId, values, timestamps),
+    checkpointing: actor.checkpointing,
+    sendToMain: (collectorId, values, timestamps, epoch) => actor.sendToMain(collectorId, values, timestamps, epoch),
     waitFor: (work) => actor.waitFor(work),
   };
   return { context, keyedState, counters };

@@ -1,13 +1,14 @@
 // One subtask as an actor: a long-lived async loop that reads its input rings (or polls its
 // source reader), pushes records through its operator chain, flushes partial batches whenever its
-// input is drained, waits on its doorbell when there is nothing to do, and yields the thread to
-// the other actors placed on it.
+// input is drained, takes its part in checkpoints, waits on its doorbell when there is nothing to
+// do, and yields the thread to the other actors placed on it.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { assertNever, StreamError } from '../core/errors.js';
 import { NO_TIMESTAMP } from '../core/operator.js';
 import type { InputStatus, ReaderOutput, SourceReader } from '../core/source.js';
 import type { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
+import type { ActorCheckpoints } from './actor-checkpoints.js';
 import type { Doorbells } from './channels/doorbell.js';
 import type { InputGate } from './input-gate.js';
 import type { Downstream } from './downstream.js';
@@ -68,6 +69,10 @@ export class TaskActor {
     private readonly token: ThreadContext,
     private readonly vertexId: number,
     private readonly time: ProcessingTimeScheduler,
+    /** The actor's part in checkpoints, when the job checkpoints. */
+    private readonly checkpoints: ActorCheckpoints | undefined,
+    /** Tells the master a checkpointing actor's input ended and all it emits is out. */
+    private readonly onInputEnded: () => void,
   ) {}
 
   /** Runs the subtask to the end of its input, or until the job is cancelled. */
@@ -81,7 +86,10 @@ export class TaskActor {
       this.chain.flushBuffers();
       this.chain.endOutputs();
       await this.drainBacklog();
+      if (this.checkpoints !== undefined) await this.untilFinalCheckpoint(this.checkpoints);
     }
+    // Checkpoints that completed before a stop still commit (a stop-with-savepoint's above all).
+    await this.checkpoints?.runCompletions();
     await this.pending.drain();
     await this.chain.close();
     await this.reader?.close?.();
@@ -107,8 +115,9 @@ export class TaskActor {
         case 'watermark-status':
           this.chain.emitWatermarkStatus(element.idle);
           break;
-        case 'barrier':
-          throw new StreamError('INTERNAL', `Checkpoint barrier ${element.barrier.checkpointId} arrived, but this job does not checkpoint.`, { domain: 'internal' });
+        case 'checkpoint':
+          await this.checkpoints!.snapshot(element.barrier, element.alignmentMs);
+          break;
         case 'end-of-input':
           return true;
         default:
@@ -157,9 +166,34 @@ export class TaskActor {
     }
   }
 
-  /** After each frame or poll: fire due timers, wait out a full output ring, let neighbouring actors run. */
+  /**
+   * A checkpointing job's actor whose input ended: it stays to take part in checkpoints (a source
+   * emits their barriers, the others forward them from their ended channels) until the final
+   * checkpoint, taken once every actor got here, completed. Timers no longer fire: nothing may
+   * be emitted after the end of input.
+   */
+  private async untilFinalCheckpoint(checkpoints: ActorCheckpoints): Promise<void> {
+    this.onInputEnded();
+    const gate = this.reader === undefined ? this.gate : undefined;
+    while (!this.token.cancelled && !checkpoints.finished) {
+      const element = gate?.poll() ?? null;
+      if (element !== null) {
+        if (element.kind !== 'checkpoint') throw new StreamError('INTERNAL', `A ${element.kind} element came after the end of input`, { domain: 'internal' });
+        await checkpoints.snapshot(element.barrier, element.alignmentMs);
+        continue;
+      }
+      await checkpoints.runPending();
+      this.chain.flushBuffers();
+      await this.drainBacklog();
+      if (checkpoints.finished || this.token.cancelled) break;
+      await this.bells.sleep(this.index, () => !checkpoints.hasWork && !checkpoints.finished && !this.token.cancelled && !(gate?.hasReadableInput() ?? false), SPIN_MICROS);
+    }
+  }
+
+  /** After each frame or poll: fire due timers, do what checkpoints asked, wait out a full output ring, let neighbouring actors run. */
   private async afterStep(): Promise<void> {
     this.time.fireDue();
+    if (this.checkpoints?.hasWork) await this.checkpoints.runPending();
     if (!this.backlog.isEmpty) await this.drainBacklog();
     if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId)) await yieldToEventLoop();
   }
@@ -174,9 +208,11 @@ export class TaskActor {
     await this.pending.drain();
     await this.drainBacklog();
     if (this.token.cancelled) return;
+    const checkpoints = this.checkpoints;
     if (wake === undefined) {
-      await this.bells.sleep(this.index, () => stillIdle() && !this.token.cancelled, SPIN_MICROS, this.time.msUntilNext());
+      await this.bells.sleep(this.index, () => stillIdle() && !this.token.cancelled && !(checkpoints?.hasWork ?? false), SPIN_MICROS, this.time.msUntilNext());
       this.time.fireDue();
+      if (checkpoints?.hasWork) await checkpoints.runPending();
       return;
     }
     // Wait for the source or a cancel on the one doorbell, so no waiter is left behind.
@@ -188,11 +224,13 @@ export class TaskActor {
       this.bells.ring(this.index);
     };
     wake.then(() => wakeUp(), wakeUp);
-    while (!woken && !this.token.cancelled) {
-      await this.bells.sleep(this.index, () => !woken && !this.token.cancelled, 0, this.time.msUntilNext());
+    // A checkpoint's barrier does not wait for the source's next records: the caller polls again after it.
+    while (!woken && !this.token.cancelled && !(checkpoints?.hasWork ?? false)) {
+      await this.bells.sleep(this.index, () => !woken && !this.token.cancelled && !(checkpoints?.hasWork ?? false), 0, this.time.msUntilNext());
       this.time.fireDue();
     }
     if (failure !== undefined) throw failure;
+    if (checkpoints?.hasWork) await checkpoints.runPending();
   }
 
   /** Waits until every frame queued for a full ring was written. */

@@ -13,7 +13,10 @@ import type { Source } from '../core/source.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import { planJob, resolvePlanSettings } from '../graph/job-planner.js';
 import { StreamGraph, type NewStreamNode } from '../graph/stream-graph.js';
+import { checkRestartStrategy, DEFAULT_RESTART_STRATEGY, resolveCheckpointConfig, type CheckpointConfig, type CheckpointingOptions, type RestartStrategy } from '../checkpoint/checkpoint-config.js';
+import { resolveRestorePath } from '../checkpoint/checkpoint-storage.js';
 import { DEFAULT_CHANNEL_MEMORY, MIN_RING_BYTES } from '../runtime/channel-memory.js';
+import type { RestoreSource } from '../runtime/restore-plan.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
@@ -38,6 +41,9 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private hasCollector = false;
   private autoWatermarkInterval = 200;
   private channelMemory = DEFAULT_CHANNEL_MEMORY;
+  private checkpointing: CheckpointConfig | undefined;
+  private restartStrategy: RestartStrategy | undefined;
+  private restore: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
 
   /** @internal Use `getExecutionEnvironment()`. */
   constructor(parallelism: number) {
@@ -96,6 +102,47 @@ export class StreamExecutionEnvironment implements JobBuilder {
     return this.channelMemory;
   }
 
+  /**
+   * Takes a checkpoint every `intervalMs`: barriers flow with the records from every source, each
+   * subtask snapshots its state when its inputs delivered them, and `<dir>/chk-<n>/_metadata`
+   * marks a completed checkpoint. With it on, a failed job restarts from the newest checkpoint
+   * (see setRestartStrategy), a bounded job ends with a final checkpoint, and sinks that commit
+   * (FileSink, TwoPhaseCommitSink) write each record exactly once.
+   */
+  enableCheckpointing(intervalMs: number, options?: CheckpointingOptions): this {
+    this.checkpointing = resolveCheckpointConfig(intervalMs, options);
+    return this;
+  }
+
+  /** The checkpointing settings, or undefined when the job does not checkpoint. */
+  getCheckpointConfig(): CheckpointConfig | undefined {
+    return this.checkpointing;
+  }
+
+  /**
+   * What happens when the job fails: `{ type: 'none' }` fails it; `{ type: 'fixed-delay',
+   * attempts, delayMs }` deploys it again from its newest completed checkpoint (or from the start)
+   * up to `attempts` times. With checkpointing on and no strategy set: 3 attempts, 100 ms apart.
+   */
+  setRestartStrategy(strategy: RestartStrategy): this {
+    this.restartStrategy = checkRestartStrategy(strategy);
+    return this;
+  }
+
+  /**
+   * Starts the job from a checkpoint or savepoint: a folder (or its `_metadata`), or `'latest'`,
+   * the newest completed checkpoint in the checkpoint dir. Operators get their state by uid, at
+   * any parallelism; state of an operator the job no longer has is refused unless
+   * `allowNonRestoredState` is set.
+   */
+  restoreFrom(pathOrLatest: string, options: { allowNonRestoredState?: boolean } = {}): this {
+    if (typeof pathOrLatest !== 'string' || pathOrLatest === '') {
+      throw new TypeError("env.restoreFrom(path) expects a checkpoint or savepoint folder, or 'latest' for the newest checkpoint in the checkpoint dir.");
+    }
+    this.restore = { path: pathOrLatest, allowNonRestoredState: options.allowNonRestoredState === true };
+    return this;
+  }
+
   /** How often periodic watermark generators emit, in ms (default 200, as in Flink); 0 turns periodic emission off. */
   setAutoWatermarkInterval(ms: number): this {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`env.setAutoWatermarkInterval(${ms}): expected milliseconds of 0 or more, e.g. 200.`);
@@ -148,7 +195,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   }
 
   /** @internal Runs a job built by a defineJob module. */
-  submitModule(url: string, args: unknown, jobName: string): JobClient {
+  submitModule(url: string, args: unknown, jobName: string): Promise<JobClient> {
     return this.submit(jobName, { kind: 'module', url, args });
   }
 
@@ -226,11 +273,14 @@ export class StreamExecutionEnvironment implements JobBuilder {
     return { kind: 'script', url: script, ordinal };
   }
 
-  private submit(jobName: string, job: JobSource): JobClient {
+  private async submit(jobName: string, job: JobSource): Promise<JobClient> {
     this.graph.assertOpen();
     if (job.kind === 'script') launchContext().executeCount++;
     this.graph.markExecuted();
-    const settings = resolvePlanSettings(this.graph, { defaultParallelism: this.parallelism, maxParallelism: this.maxParallelism, maxThreads: availableParallelism() });
+    const restoreFrom = await this.resolveRestore();
+    // A restored job keeps the checkpoint's key groups unless it sets its own (then they must match).
+    const maxParallelism = this.maxParallelism ?? restoreFrom?.metadata.maxParallelism;
+    const settings = resolvePlanSettings(this.graph, { defaultParallelism: this.parallelism, maxParallelism, maxThreads: availableParallelism() });
     return new JobMaster({
       planned: planJob(this.graph, settings),
       settings,
@@ -240,7 +290,16 @@ export class StreamExecutionEnvironment implements JobBuilder {
       collectLimit: this.collectLimit,
       autoWatermarkInterval: this.autoWatermarkInterval,
       channelMemoryBytes: this.channelMemory,
+      checkpointing: this.checkpointing,
+      restartStrategy: this.restartStrategy ?? (this.checkpointing === undefined ? { type: 'none' } : DEFAULT_RESTART_STRATEGY),
+      restoreFrom,
     });
+  }
+
+  private async resolveRestore(): Promise<RestoreSource | undefined> {
+    if (this.restore === undefined) return undefined;
+    const { folder, metadata } = await resolveRestorePath(this.restore.path, this.checkpointing?.dir);
+    return { folder, metadata, allowNonRestoredState: this.restore.allowNonRestoredState };
   }
 
   /** @internal Plans this environment's job in a worker, with the settings the main thread planned it with. */
@@ -256,8 +315,9 @@ export class StreamExecutionEnvironment implements JobBuilder {
     if (capture.seen < capture.targetOrdinal) {
       this.graph.markExecuted();
       const channelMemory = { channels: 0, bytesPerChannel: 0, totalBytes: 0, budgetBytes: this.channelMemory };
-      const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]], channelMemory };
-      return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [] });
+      const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]], channelMemory, checkpoints: [], restarts: 0 };
+      const never = (): Promise<string> => NEVER;
+      return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [], checkpoints: () => [], triggerSavepoint: never, stopWithSavepoint: never });
     }
     capture.capture(this.planInWorker(capture.settings));
     return NEVER;

@@ -58,5 +58,5 @@ export async function runJob<A = unknown>(module: { readonly href: string } | st
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   if (options.parallelism !== undefined) env.setParallelism(requirePositiveInteger(options.parallelism, 'runJob({ parallelism })'));
   await buildDefinedJob(definition.build, env, options.args as A);
-  return env.submitModule(url, options.args, options.jobName ?? 'eddy job');
+  return await env.submitModule(url, options.args, options.jobName ?? 'eddy job');
 }

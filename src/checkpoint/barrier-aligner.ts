@@ -1,8 +1,9 @@
 // Checkpoint barrier alignment at an actor with several input channels (Flink's
 // SingleCheckpointBarrierHandler and its BarrierHandlerState): a small state machine whose
 // handlers return the next state. Exactly-once blocks each channel that delivered barrier n until
-// every open channel did, so the snapshot holds exactly the records before the barrier;
-// at-least-once only counts the barriers and never blocks.
+// every channel did, so the snapshot holds exactly the records before the barrier; at-least-once
+// only counts the barriers and never blocks. Every channel delivers every barrier: an actor whose
+// input ended stays alive and forwards barriers until the job's final checkpoint completed.
 
 import type { CheckpointBarrier } from '../core/stream-element.js';
 
@@ -27,8 +28,7 @@ export interface AlignedBarrier {
 interface AlignmentContext {
   readonly mode: CheckpointingMode;
   readonly inputs: AlignmentInputs;
-  /** Channels that ended: they deliver no more barriers and count as aligned. */
-  readonly ended: boolean[];
+  readonly channels: number;
   /** The newest checkpoint aligned or aborted here: barriers up to it are stale. */
   newestSeen: number;
   aligned: AlignedBarrier | undefined;
@@ -37,7 +37,6 @@ interface AlignmentContext {
 /** One state of the aligner; each handler returns the state that follows. */
 interface AlignerState {
   onBarrier(ctx: AlignmentContext, channel: number, barrier: CheckpointBarrier, now: number): AlignerState;
-  onEndOfInput(ctx: AlignmentContext, channel: number, now: number): AlignerState;
   /** Checkpoint `checkpointId` will not complete (timed out, declined elsewhere). */
   onAbort(ctx: AlignmentContext, checkpointId: number): AlignerState;
   /** The checkpoint being aligned, if any. */
@@ -51,11 +50,7 @@ class WaitingForFirstBarrier implements AlignerState {
   onBarrier(ctx: AlignmentContext, channel: number, barrier: CheckpointBarrier, now: number): AlignerState {
     if (barrier.checkpointId <= ctx.newestSeen) return this;
     ctx.newestSeen = barrier.checkpointId;
-    return new CollectingBarriers(barrier, now, ctx.ended.length).onBarrier(ctx, channel, barrier, now);
-  }
-
-  onEndOfInput(): AlignerState {
-    return this;
+    return new CollectingBarriers(barrier, now, ctx.channels).onBarrier(ctx, channel, barrier, now);
   }
 
   onAbort(): AlignerState {
@@ -66,6 +61,8 @@ class WaitingForFirstBarrier implements AlignerState {
 /** Some channels delivered barrier n: wait for the others (blocking those that did, in exactly-once mode). */
 class CollectingBarriers implements AlignerState {
   private readonly arrived: boolean[];
+  /** Channels whose barrier has not arrived yet. */
+  private missing: number;
 
   constructor(
     private readonly barrier: CheckpointBarrier,
@@ -73,6 +70,7 @@ class CollectingBarriers implements AlignerState {
     channels: number,
   ) {
     this.arrived = new Array<boolean>(channels).fill(false);
+    this.missing = channels;
   }
 
   get pending(): number {
@@ -88,24 +86,18 @@ class CollectingBarriers implements AlignerState {
     }
     if (id < this.barrier.checkpointId || this.arrived[channel]) return this;
     this.arrived[channel] = true;
-    if (ctx.mode === 'exactly-once') ctx.inputs.block(channel);
-    return this.completeIfAligned(ctx, now);
-  }
-
-  onEndOfInput(ctx: AlignmentContext, _channel: number, now: number): AlignerState {
-    return this.completeIfAligned(ctx, now);
+    if (--this.missing > 0) {
+      if (ctx.mode === 'exactly-once') ctx.inputs.block(channel);
+      return this;
+    }
+    if (ctx.mode === 'exactly-once') ctx.inputs.unblockAll();
+    ctx.aligned = { barrier: this.barrier, alignmentMs: now - this.startedAt };
+    return WAITING;
   }
 
   onAbort(ctx: AlignmentContext, checkpointId: number): AlignerState {
     if (checkpointId !== this.barrier.checkpointId) return this;
     this.release(ctx);
-    return WAITING;
-  }
-
-  private completeIfAligned(ctx: AlignmentContext, now: number): AlignerState {
-    for (let c = 0; c < this.arrived.length; c++) if (!this.arrived[c] && !ctx.ended[c]) return this;
-    if (ctx.mode === 'exactly-once') ctx.inputs.unblockAll();
-    ctx.aligned = { barrier: this.barrier, alignmentMs: now - this.startedAt };
     return WAITING;
   }
 
@@ -118,8 +110,8 @@ class CollectingBarriers implements AlignerState {
 const WAITING = new WaitingForFirstBarrier();
 
 /**
- * The barrier handler of one actor's input gate. Feed it the barriers and channel ends the gate
- * reads; when every open channel delivered checkpoint n's barrier it returns the aligned barrier,
+ * The barrier handler of one actor's input gate. Feed it the barriers the gate reads; when every
+ * channel delivered checkpoint n's barrier it returns the aligned barrier,
  * and the actor takes its snapshot. Barriers of checkpoints older than the newest seen are stale
  * and ignored; a newer barrier abandons the alignment in progress.
  */
@@ -128,7 +120,7 @@ export class BarrierAligner {
   private readonly ctx: AlignmentContext;
 
   constructor(channels: number, mode: CheckpointingMode, inputs: AlignmentInputs) {
-    this.ctx = { mode, inputs, ended: new Array<boolean>(channels).fill(false), newestSeen: 0, aligned: undefined };
+    this.ctx = { mode, inputs, channels, newestSeen: 0, aligned: undefined };
   }
 
   /** The checkpoint being aligned, if any. */
@@ -139,13 +131,6 @@ export class BarrierAligner {
   /** Barrier `barrier` arrived on `channel` at `now` (ms); returns the barrier to snapshot at, once aligned. */
   onBarrier(channel: number, barrier: CheckpointBarrier, now: number): AlignedBarrier | undefined {
     this.state = this.state.onBarrier(this.ctx, channel, barrier, now);
-    return this.take();
-  }
-
-  /** `channel` ended: it counts as aligned from now on. */
-  onEndOfInput(channel: number, now: number): AlignedBarrier | undefined {
-    this.ctx.ended[channel] = true;
-    this.state = this.state.onEndOfInput(this.ctx, channel, now);
     return this.take();
   }
 

@@ -1,5 +1,7 @@
 // The sink behind executeAndCollect(): batches records with their timestamps and hands each batch
-// to the main thread through its context, waiting until it was taken (backpressure).
+// to the main thread through its context, waiting until it was taken (backpressure). Each batch
+// carries the newest checkpoint it follows, so that under restarts the main thread keeps every
+// record once: what came after the checkpoint a job restarts from is replayed, and dropped there.
 
 import { AbstractOperator } from '../core/abstract-operator.js';
 
@@ -8,9 +10,15 @@ const BATCH = 1024;
 export class CollectSinkOperator<T> extends AbstractOperator<T, never> {
   private values: T[] = [];
   private readonly timestamps = new Float64Array(BATCH);
+  /** The newest checkpoint this sink snapshotted (or restored from): what follows belongs to the next. */
+  private epoch = 0;
 
   constructor(private readonly collectorId: number) {
     super();
+  }
+
+  override initializeState(states: readonly unknown[]): void {
+    for (const state of states as readonly number[]) this.epoch = Math.max(this.epoch, state);
   }
 
   processElement(value: T, timestamp: number): void {
@@ -23,7 +31,14 @@ export class CollectSinkOperator<T> extends AbstractOperator<T, never> {
     const values = this.values;
     if (values.length === 0) return;
     this.values = [];
-    this.ctx.waitFor(this.ctx.sendToMain(this.collectorId, values, this.timestamps.subarray(0, values.length)));
+    this.ctx.waitFor(this.ctx.sendToMain(this.collectorId, values, this.timestamps.subarray(0, values.length), this.epoch));
+  }
+
+  /** The records before the barrier leave with the epoch they belong to; later ones belong to `checkpointId`. */
+  override snapshotState(checkpointId: number): number {
+    this.flushBuffers();
+    this.epoch = checkpointId;
+    return checkpointId;
   }
 
   override endInput(): void {

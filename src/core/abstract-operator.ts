@@ -8,7 +8,7 @@ export abstract class OperatorBase<Out> implements StreamOperator<Out> {
   protected output!: Output<Out>;
   protected ctx!: OperatorContext;
 
-  initializeState(_snapshot: unknown): void {}
+  initializeState(_states: readonly unknown[]): void {}
 
   open(ctx: OperatorContext, output: Output<Out>): void | Promise<void> {
     this.ctx = ctx;

@@ -71,11 +71,17 @@ export interface OperatorContext {
   /** Counters reported with the job's metrics. */
   readonly metrics: OperatorCounters;
   /**
+   * Whether the job takes checkpoints. Without them, a sink that commits (two-phase commit)
+   * commits once, at the end of its input.
+   */
+  readonly checkpointing: boolean;
+  /**
    * Hands records to the main thread (`executeAndCollect`). They are encoded before it returns
    * (the arrays may be reused); it resolves when the main thread took them, which is the collect
-   * sink's backpressure.
+   * sink's backpressure. `epoch` is the newest checkpoint the operator snapshotted before these
+   * records (0 for none): with checkpoints, the main thread keeps them once a newer one completed.
    */
-  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array): Promise<void>;
+  sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array, epoch: number): Promise<void>;
   /**
    * Work the operator started and has not finished (an asynchronous sink write): the actor awaits
    * it before it hands any operator the next record, which is how a slow sink backpressures the job.
@@ -91,10 +97,12 @@ export interface OperatorContext {
  */
 export interface StreamOperator<Out> {
   /**
-   * Restores the operator's own state (what its `snapshotState` returned), before `open`. Keyed
-   * state and timers are restored by the runtime, which owns them.
+   * Restores the operator's own state before `open`: what `snapshotState` returned in each old
+   * subtask assigned to this one (one when the job is restored at the same parallelism; none or
+   * several when it changed: old subtask j goes to new subtask j % parallelism). Keyed state and
+   * timers are restored by the runtime, which owns them, per key group.
    */
-  initializeState(snapshot: unknown): void;
+  initializeState(states: readonly unknown[]): void;
   /** Prepares the operator; `output` is where it emits for its whole life. */
   open(ctx: OperatorContext, output: Output<Out>): void | Promise<void>;
   /**

@@ -35,6 +35,8 @@ export interface SinkWriter<T, Committable = never> {
    * survive a crash of this process: after a restore the committer gets them again.
    */
   prepareCommit?(checkpointId: number): Committable[] | Promise<Committable[]>;
+  // In a job without checkpoints it is called once, at the end of input, with checkpoint id 0,
+  // and what it returns is committed at once.
   close?(): void | Promise<void>;
 }
 

@@ -27,8 +27,10 @@ export class SinkOperator<T> extends AbstractOperator<T, never> implements SinkW
     return Number.isNaN(this.currentTimestamp) ? undefined : this.currentTimestamp;
   }
 
-  override initializeState(snapshot: unknown): void {
-    for (const [checkpointId, committables] of (snapshot as SinkSnapshot | undefined)?.pending ?? []) this.pending.set(checkpointId, committables);
+  override initializeState(states: readonly unknown[]): void {
+    for (const state of states as readonly SinkSnapshot[]) {
+      for (const [checkpointId, committables] of state.pending) this.pending.set(checkpointId, [...(this.pending.get(checkpointId) ?? []), ...committables]);
+    }
   }
 
   override async open(ctx: OperatorContext, output: Output<never>): Promise<void> {
@@ -57,6 +59,10 @@ export class SinkOperator<T> extends AbstractOperator<T, never> implements SinkW
 
   override async endInput(): Promise<void> {
     await this.writer.flush?.(true);
+    // Without checkpoints nothing else would commit: the last transaction commits now (checkpoint id 0).
+    if (!this.ctx.checkpointing && this.writer.prepareCommit !== undefined) {
+      await this.committer!.commit(await this.writer.prepareCommit(0));
+    }
   }
 
   override async snapshotState(checkpointId: number): Promise<SinkSnapshot | undefined> {

@@ -2,6 +2,7 @@
 // `execute()` resolves with, and the metrics of every operator subtask.
 
 import type { ChannelMemory } from './channel-memory.js';
+import type { CheckpointStats } from './checkpoint-stats.js';
 
 /** Records in and out of one operator subtask. */
 export interface OperatorMetrics {
@@ -25,6 +26,10 @@ export interface JobExecutionResult {
   readonly collected: readonly unknown[][];
   /** The rings of the job's channels: how many, how large, within which budget (env.setChannelMemory). */
   readonly channelMemory: ChannelMemory;
+  /** Every checkpoint and savepoint the job took or tried, oldest first (none without checkpointing). */
+  readonly checkpoints: readonly CheckpointStats[];
+  /** How often the job restarted after a failure (its restart strategy). */
+  readonly restarts: number;
 }
 
 /** A running job (`env.executeAsync()`). */
@@ -36,5 +41,17 @@ export interface JobClient {
   cancel(): Promise<void>;
   /** Records in and out of every operator subtask so far. */
   metrics(): Promise<OperatorMetrics[]>;
+  /** The checkpoints and savepoints so far, oldest first. */
+  checkpoints(): readonly CheckpointStats[];
+  /**
+   * Takes a savepoint into a new folder under `dir` (a checkpoint that is never deleted) and
+   * resolves with its path once it completed; the job runs on. Needs checkpointing enabled.
+   */
+  triggerSavepoint(dir: string): Promise<string>;
+  /**
+   * Takes a savepoint, lets sinks commit what it covers, then stops the job (its result resolves);
+   * resolves with the savepoint's path. `env.restoreFrom(path)` continues the job from it.
+   */
+  stopWithSavepoint(dir: string): Promise<string>;
 }
 

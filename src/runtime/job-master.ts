@@ -1,22 +1,23 @@
-// The job master, in the main thread: turns a StreamGraph into a plan, allocates the rings and
-// doorbells, starts one piscina task per worker thread, and watches the job: collects results,
-// answers metrics, cancels, and on any failure stops every actor and reports the cause.
+// The job master, in the main thread: sizes the job's channels, deploys its actors (restored from
+// a checkpoint when asked), runs the checkpoint coordinator, gathers collected results, and
+// watches the job: on a failure it stops every actor and either fails the job with the cause or,
+// under its restart strategy, deploys it again from the newest completed checkpoint.
 
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import * as Comlink from 'comlink';
-import { BatchDecoder, BatchEncoder } from '../actors/channels/batch-codec.js';
-import { Doorbells } from '../actors/channels/doorbell.js';
-import { RingBuffer } from '../actors/channels/ring-buffer.js';
-import type { ActorMetrics, MasterEndpoint, ThreadEndpoint, ThreadTask } from '../actors/thread-task.js';
-import type { ExecutionPlan, JobGraph, JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
-import { describeSubtask, deserializeError, StreamError, type SerializedError } from '../core/errors.js';
-import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ActorMetrics } from '../actors/thread-task.js';
+import { BatchDecoder } from '../actors/channels/batch-codec.js';
+import type { CheckpointConfig, RestartStrategy } from '../checkpoint/checkpoint-config.js';
+import { readCheckpoint } from '../checkpoint/checkpoint-storage.js';
+import { StreamError } from '../core/errors.js';
+import type { JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
 import { sizeChannels, warnIfFarAboveCores, type ChannelMemory } from './channel-memory.js';
-import { createWorkerPool, type WorkerPool } from './pool.js';
-
-/** How long cancelled actors get to stop by themselves before their threads are terminated. */
-const STOP_GRACE_MS = 1000;
+import { CheckpointCoordinator } from './checkpoint-coordinator.js';
+import type { CheckpointStats } from './checkpoint-stats.js';
+import { CollectedResults } from './collected-results.js';
+import { Deployment } from './deployment.js';
+import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
+import { checkRestore, planRestoreFiles, type RestoreSource } from './restore-plan.js';
 
 export interface JobSubmission {
   /** The job as planned in the main thread; every worker plans it again with `settings`. */
@@ -30,49 +31,56 @@ export interface JobSubmission {
   readonly autoWatermarkInterval: number;
   /** env.setChannelMemory: the budget for the rings of all channels, bytes. */
   readonly channelMemoryBytes: number;
+  readonly checkpointing: CheckpointConfig | undefined;
+  readonly restartStrategy: RestartStrategy;
+  /** env.restoreFrom: the checkpoint or savepoint the job starts from. */
+  readonly restoreFrom: RestoreSource | undefined;
 }
 
-interface ThreadHandle {
-  readonly endpoint: Comlink.Remote<ThreadEndpoint>;
-  readonly ports: MessagePort[];
+/** How one deployment ended. */
+interface AttemptOutcome {
+  readonly metrics: ActorMetrics[];
+  readonly failure: Error | undefined;
 }
 
 export class JobMaster implements JobClient {
   readonly jobName: string;
   readonly result: Promise<JobExecutionResult>;
   private readonly nodes: readonly StreamNode[];
-  private readonly job: JobGraph;
-  private readonly plan: ExecutionPlan;
   private readonly channelMemory: ChannelMemory;
-  private readonly pool: WorkerPool;
-  private readonly threads: ThreadHandle[] = [];
-  private readonly collected: unknown[][];
+  private readonly collected: CollectedResults;
   private readonly decoder = new BatchDecoder();
   private readonly started = performance.now();
-  private failure: Error | undefined;
+  private readonly checkpointHistory: CheckpointStats[] = [];
+  private deployment: Deployment | undefined;
+  private coordinator: CheckpointCoordinator | undefined;
+  private attemptFailure: Error | undefined;
   private cancelRequested = false;
-  private limitReached = false;
-  private finalMetrics: ActorMetrics[] = [];
-  private stopTimer: NodeJS.Timeout | undefined;
+  /** The job stops without failing: the collect limit was reached, or a stop-with-savepoint completed. */
+  private stopRequested = false;
+  private restarts = 0;
+  /** The newest checkpoint completed while the job ran: where a restart resumes from. */
+  private latestCompleted: { readonly id: number; readonly folder: string } | undefined;
+  private lastCheckpointId: number;
 
   constructor(private readonly submission: JobSubmission) {
     this.jobName = submission.jobName;
     this.nodes = submission.planned.nodes;
-    this.job = submission.planned.job;
-    this.plan = submission.planned.plan;
-    const maxParallelism = Math.max(...this.job.vertices.map((v) => v.parallelism));
-    // Refused here, before any worker starts, when the channels cannot get their minimum.
-    this.channelMemory = sizeChannels(this.plan.channels.length, submission.channelMemoryBytes, maxParallelism);
+    const { job, plan } = submission.planned;
+    const maxParallelism = Math.max(...job.vertices.map((v) => v.parallelism));
+    // Refused here, before any worker starts: channels that cannot get their minimum, a checkpoint that does not fit.
+    this.channelMemory = sizeChannels(plan.channels.length, submission.channelMemoryBytes, maxParallelism);
+    if (submission.restoreFrom !== undefined) checkRestore(submission.restoreFrom, submission.planned);
     warnIfFarAboveCores(maxParallelism, availableParallelism());
-    this.collected = Array.from({ length: submission.collectors }, () => []);
-    this.pool = createWorkerPool(this.plan.threads);
-    this.result = this.deploy();
+    this.lastCheckpointId = submission.restoreFrom?.metadata.checkpointId ?? 0;
+    this.collected = new CollectedResults(submission.collectors, submission.checkpointing !== undefined, submission.collectLimit, () => this.stop());
+    this.result = this.run();
   }
 
   async cancel(): Promise<void> {
     this.cancelRequested = true;
     this.result.catch(() => undefined);
-    this.stopAll();
+    this.deployment?.stop();
     await this.result.then(
       () => undefined,
       () => undefined,
@@ -80,109 +88,143 @@ export class JobMaster implements JobClient {
   }
 
   async metrics(): Promise<OperatorMetrics[]> {
-    const perThread = await Promise.all(this.threads.map((t) => t.endpoint.metrics().catch(() => [])));
-    return this.summarise(perThread.flat());
+    return this.summarise((await this.deployment?.metrics()) ?? []);
   }
 
-  private async deploy(): Promise<JobExecutionResult> {
-    const channelBuffers = this.plan.channels.map(() => RingBuffer.allocate(this.channelMemory.bytesPerChannel));
-    const doorbells = Doorbells.allocate(this.plan.actors.length);
-    // Shipped data travels in the records' own encoding: a batch of one value.
-    const encoder = new BatchEncoder();
-    const shipped = this.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
-    const master: MasterEndpoint = {
-      reportFailure: (error: SerializedError) => this.fail(deserializeError(error)),
-      collect: (collectorId, batch) => this.collect(collectorId, batch),
-    };
-    const tasks: Promise<void>[] = [];
-    for (let thread = 0; thread < this.plan.threads; thread++) {
-      const toMaster = new MessageChannel();
-      const toThread = new MessageChannel();
-      Comlink.expose(master, toMaster.port1 as unknown as Comlink.Endpoint);
-      const endpoint = Comlink.wrap<ThreadEndpoint>(toThread.port2 as unknown as Comlink.Endpoint);
-      this.threads.push({ endpoint, ports: [toMaster.port1, toThread.port2] });
-      const task: ThreadTask = {
-        thread,
-        job: this.submission.job,
-        jobName: this.jobName,
-        settings: this.submission.settings,
-        autoWatermarkInterval: this.submission.autoWatermarkInterval,
-        fingerprint: this.submission.planned.fingerprint,
-        channelBuffers,
-        doorbells,
-        shipped,
-        masterPort: toMaster.port2,
-        threadPort: toThread.port1,
-      };
-      tasks.push(
-        this.pool.run(task, [toMaster.port2, toThread.port1]).then(
-          (metrics) => {
-            this.finalMetrics.push(...metrics);
-          },
-          (error: unknown) => this.fail(this.threadDied(thread, error)),
-        ),
+  checkpoints(): readonly CheckpointStats[] {
+    return [...this.checkpointHistory, ...(this.coordinator?.history ?? [])];
+  }
+
+  async triggerSavepoint(dir: string): Promise<string> {
+    return this.requireCoordinator('triggerSavepoint').triggerSavepoint(dir);
+  }
+
+  async stopWithSavepoint(dir: string): Promise<string> {
+    const path = await this.requireCoordinator('stopWithSavepoint').triggerSavepoint(dir);
+    this.stop();
+    await this.result.catch(() => undefined);
+    return path;
+  }
+
+  private requireCoordinator(method: string): CheckpointCoordinator {
+    if (this.coordinator === undefined) {
+      throw new StreamError(
+        'INVALID_ARGUMENT',
+        `${method}() needs a job that checkpoints: call env.enableCheckpointing(intervalMs) before executeAsync().`,
+        { domain: 'user' },
       );
     }
-    await Promise.all(tasks);
-    await this.shutdown();
-    if (this.failure !== undefined) throw this.failure;
-    if (this.cancelRequested && !this.limitReached) {
-      throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
+    return this.coordinator;
+  }
+
+  /** The job ends without failing: actors stop at their next step (after committing what completed). */
+  private stop(): void {
+    this.stopRequested = true;
+    this.deployment?.stop();
+  }
+
+  private async run(): Promise<JobExecutionResult> {
+    let restore = this.submission.restoreFrom;
+    for (;;) {
+      const { metrics, failure } = await this.runAttempt(restore);
+      if (this.cancelRequested && !this.stopRequested) throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
+      if (failure === undefined || this.stopRequested) return this.resultOf(metrics);
+      if (!this.mayRestart()) throw failure;
+      this.restarts++;
+      const strategy = this.submission.restartStrategy as Extract<RestartStrategy, { type: 'fixed-delay' }>;
+      if (strategy.delayMs > 0) await sleep(strategy.delayMs);
+      if (this.cancelRequested) throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
+      if (this.latestCompleted !== undefined) {
+        const checkpoint = await readCheckpoint(this.latestCompleted.folder);
+        restore = { ...checkpoint, allowNonRestoredState: false };
+      }
+      this.collected.onRestart(restore?.metadata.checkpointId ?? 0);
     }
+  }
+
+  private mayRestart(): boolean {
+    const strategy = this.submission.restartStrategy;
+    return strategy.type === 'fixed-delay' && this.restarts < strategy.attempts && !this.cancelRequested;
+  }
+
+  private async runAttempt(restore: RestoreSource | undefined): Promise<AttemptOutcome> {
+    const { submission } = this;
+    this.attemptFailure = undefined;
+    const deployment = new Deployment(
+      {
+        planned: submission.planned,
+        settings: submission.settings,
+        jobName: this.jobName,
+        job: submission.job,
+        autoWatermarkInterval: submission.autoWatermarkInterval,
+        ringBytes: this.channelMemory.bytesPerChannel,
+        checkpointing: submission.checkpointing?.mode,
+        restore: restore === undefined ? undefined : planRestoreFiles(restore, submission.planned),
+      },
+      {
+        // Messages of an earlier deployment may still arrive (comlink's ports are not ordered with
+        // the threads' ends): only the current one's count.
+        failed: (error) => current() && this.fail(error),
+        collect: (collectorId, batch, epoch) => current() && this.collected.add(collectorId, this.decoder.decode(batch).values, epoch),
+        acknowledged: (ack) => current() && this.coordinator?.onAck(ack),
+        declined: (checkpointId, actor, error) => current() && this.coordinator?.onDecline(checkpointId, actor, error.message),
+        actorFinished: (actor) => current() && this.coordinator?.onActorFinished(actor),
+      },
+    );
+    const current = (): boolean => this.deployment === deployment;
+    this.deployment = deployment;
+    if (this.cancelRequested || this.stopRequested) deployment.stop();
+    const coordinator = await this.startCoordinator(deployment, restore);
+    const metrics = await deployment.done;
+    coordinator?.stop();
+    if (coordinator !== undefined) this.checkpointHistory.push(...coordinator.history);
+    this.coordinator = undefined;
+    await deployment.shutdown();
+    return { metrics, failure: this.attemptFailure };
+  }
+
+  private async startCoordinator(deployment: Deployment, restore: RestoreSource | undefined): Promise<CheckpointCoordinator | undefined> {
+    const config = this.submission.checkpointing;
+    if (config === undefined) return undefined;
+    const restoredId = Math.max(this.lastCheckpointId, restore?.metadata.checkpointId ?? 0);
+    const firstId = await CheckpointCoordinator.firstId(config.dir, restoredId);
+    const coordinator = new CheckpointCoordinator(config, this.submission.planned, this.jobName, {
+      trigger: (trigger) => {
+        this.lastCheckpointId = Math.max(this.lastCheckpointId, trigger.checkpointId);
+        deployment.trigger(trigger);
+      },
+      complete: (checkpointId) => deployment.complete(checkpointId),
+      abort: (checkpointId) => deployment.abort(checkpointId),
+      finish: () => deployment.finish(),
+      fail: (error) => this.fail(error),
+      completed: (checkpointId, folder) => {
+        this.latestCompleted = { id: checkpointId, folder };
+        this.collected.onCheckpointCompleted(checkpointId);
+      },
+    }, firstId);
+    this.coordinator = coordinator;
+    coordinator.start();
+    return coordinator;
+  }
+
+  /** The first failure of a deployment stops all of it. */
+  private fail(error: Error): void {
+    if (this.attemptFailure !== undefined || this.cancelRequested || this.stopRequested) return;
+    this.attemptFailure = error;
+    this.coordinator?.stop();
+    this.deployment?.stop();
+  }
+
+  private resultOf(metrics: readonly ActorMetrics[]): JobExecutionResult {
     return {
       jobName: this.jobName,
       netRuntimeMs: performance.now() - this.started,
-      metrics: this.summarise(this.finalMetrics),
-      collected: this.collected,
+      metrics: this.summarise(metrics),
+      collected: this.collected.records,
       channelMemory: this.channelMemory,
+      checkpoints: this.checkpoints(),
+      restarts: this.restarts,
     };
-  }
-
-  private collect(collectorId: number, batch: Uint8Array): void {
-    if (this.limitReached) return;
-    const into = this.collected[collectorId]!;
-    for (const value of this.decoder.decode(batch).values) into.push(value);
-    const limit = this.submission.collectLimit;
-    if (collectorId === 0 && limit !== undefined && into.length >= limit && !this.limitReached) {
-      into.length = limit;
-      this.limitReached = true;
-      this.cancelRequested = true;
-      this.stopAll();
-    }
-  }
-
-  private fail(error: Error): void {
-    if (this.failure !== undefined || (this.cancelRequested && error instanceof StreamError && error.code === 'WORKER_DIED')) return;
-    this.failure = error;
-    this.stopAll();
-  }
-
-  /** Asks every actor to stop; threads that do not stop in time are terminated. */
-  private stopAll(): void {
-    for (const thread of this.threads) thread.endpoint.cancel().catch(() => undefined);
-    this.stopTimer ??= setTimeout(() => void this.pool.destroy(), STOP_GRACE_MS).unref();
-  }
-
-  private async shutdown(): Promise<void> {
-    clearTimeout(this.stopTimer);
-    for (const thread of this.threads) {
-      thread.endpoint[Comlink.releaseProxy]();
-      for (const port of thread.ports) port.close();
-    }
-    await this.pool.destroy();
-  }
-
-  private threadDied(thread: number, error: unknown): StreamError {
-    const names = this.plan.actors
-      .filter((a) => a.thread === thread)
-      .map((a) => `${this.job.vertices[a.vertexId]!.name} (${describeSubtask(a.subtask, a.parallelism)})`);
-    const reason = error instanceof Error ? error.message : String(error);
-    return new StreamError(
-      'WORKER_DIED',
-      `A worker thread died while running ${names.join(', ')}: ${reason}. ` +
-        'Look for process.exit() or unbounded memory use in the operators it ran.',
-      { domain: 'user', cause: error },
-    );
   }
 
   private summarise(metrics: readonly ActorMetrics[]): OperatorMetrics[] {

@@ -6,21 +6,20 @@ import * as Comlink from 'comlink';
 import { ActorGroup } from '../actors/actor-group.js';
 import type { ActorMetrics, MasterEndpoint, ThreadTask } from '../actors/thread-task.js';
 import { serializeError } from '../core/errors.js';
-import type { PlannedJob } from '../core/job-plan.js';
 import { checkSameGraph, loadPlannedJob } from './job-loader.js';
 
 export default async function runThread(task: ThreadTask): Promise<ActorMetrics[]> {
   const master = Comlink.wrap<MasterEndpoint>(task.masterPort);
   try {
-    let planned: PlannedJob;
+    let group: ActorGroup;
     try {
-      planned = await loadPlannedJob(task.job, task.settings);
+      const planned = await loadPlannedJob(task.job, task.settings);
       checkSameGraph(task.fingerprint, planned.fingerprint);
+      group = await ActorGroup.create(task, planned, master);
     } catch (error) {
       await master.reportFailure(serializeError(error));
       return [];
     }
-    const group = new ActorGroup(task, planned, master);
     Comlink.expose(group, task.threadPort);
     return await group.run();
   } finally {

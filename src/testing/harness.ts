@@ -122,6 +122,8 @@ export class OperatorHarness<In, Out> {
     const actor: ActorServices = {
       processingTime: this.time,
       autoWatermarkInterval: this.options.autoWatermarkInterval ?? 200,
+      // The harness takes snapshots when the test asks: it behaves as a checkpointing job.
+      checkpointing: true,
       sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
       waitFor: (work) => void this.pending.push(work),
     };
@@ -134,7 +136,7 @@ export class OperatorHarness<In, Out> {
       return services;
     });
     const restored = this.options.restore;
-    if (restored !== undefined) unwrap(() => this.chain.initializeState([restored.operators]));
+    if (restored !== undefined) unwrap(() => this.chain.initializeState([{ operators: restored.operators, ownState: true }]));
     await unwrapAsync(() => this.chain.open());
     return this;
   }

@@ -1,6 +1,6 @@
 // The input gate of an actor, on real rings in one thread: records keep their channel's input,
 // the combined watermark is the minimum and only moves forward, idleness and the end of every
-// channel are reported once, barriers come with their channel, and a blocked channel is not read.
+// channel are reported once, and barriers are aligned (a channel behind its barrier is not read).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -36,7 +36,7 @@ function gate(inputs: number[]): { gate: InputGate; channels: Channel[] } {
     };
   });
   const specs = channels.map((c, i) => ({ ring: c.ring, producerActor: i + 1, inputIndex: inputs[i]!, producer: `producer ${i}` }));
-  return { gate: new InputGate(specs, bells, () => 0, 'test'), channels };
+  return { gate: new InputGate(specs, bells, () => 0, 'test', 'exactly-once'), channels };
 }
 
 /** Everything the gate hands out until it has nothing more. */
@@ -90,18 +90,29 @@ test('the end comes once every channel ended, after the end of event time (an en
   assert.equal(g.isFinished, true);
 });
 
-test('a barrier comes with its channel; a blocked channel is not read until unblocked, the others are', () => {
+test('exactly-once: a channel that delivered a barrier is blocked until every channel did; then the checkpoint comes, and the blocked records after it', () => {
   const { gate: g, channels: [a, b] } = gate([0, 0]);
   const barrier = { kind: 'barrier', checkpointId: 3, timestamp: 1000, unaligned: false } as const;
   a!.send(barrier);
   a!.records('after the barrier');
   b!.records('before the barrier');
-  const first = g.poll();
-  assert.deepEqual(first, { kind: 'barrier', barrier, channel: 0 });
-  g.block(0);
-  assert.equal(g.hasReadableInput(), true);
-  assert.deepEqual(drain(g), [{ kind: 'records', values: ['before the barrier'], timestamps: null, input: 0 }]);
+  assert.deepEqual(g.poll(), { kind: 'records', values: ['before the barrier'], timestamps: null, input: 0 }, 'channel a is blocked behind its barrier');
+  assert.equal(g.poll(), null);
   assert.equal(g.hasReadableInput(), false, 'only the blocked channel has a frame');
-  g.unblockAll();
-  assert.deepEqual(drain(g), [{ kind: 'records', values: ['after the barrier'], timestamps: null, input: 0 }]);
+  b!.send(barrier);
+  assert.deepEqual(drain(g), [
+    { kind: 'checkpoint', barrier, alignmentMs: 0 },
+    { kind: 'records', values: ['after the barrier'], timestamps: null, input: 0 },
+  ]);
+});
+
+test('a checkpointing gate still reads ended channels for barriers; anything else after the end is an internal error', () => {
+  const { gate: g, channels: [a] } = gate([0]);
+  a!.send({ kind: 'end-of-input' });
+  assert.deepEqual(drain(g), [{ kind: 'watermark', timestamp: Number.POSITIVE_INFINITY }, { kind: 'end-of-input' }]);
+  const barrier = { kind: 'barrier', checkpointId: 9, timestamp: 5, unaligned: false } as const;
+  a!.send(barrier);
+  assert.deepEqual(drain(g), [{ kind: 'checkpoint', barrier, alignmentMs: 0 }]);
+  a!.records('late');
+  assert.throws(() => g.poll(), /came after the end of input/);
 });

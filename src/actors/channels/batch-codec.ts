@@ -4,9 +4,9 @@
 import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
 import { StreamError } from '../../core/errors.js';
+import { MSGPACK_OPTIONS } from '../../core/msgpack-options.js';
 import { malformedFrame } from './frame-kinds.js';
 
-const PACKR_OPTIONS = { useBigIntExtension: true, moreTypes: true } as const;
 const BATCH_HEADER_BYTES = 8;
 const HAS_TIMESTAMPS = 1;
 /** A decoder keeps its scratch buffer up to this size; larger batches get a one-off buffer. */
@@ -33,7 +33,7 @@ const PLAIN_DATA =
  */
 export class BatchEncoder {
   private readonly packr = new Packr({
-    ...PACKR_OPTIONS,
+    ...MSGPACK_OPTIONS,
     // msgpackr would silently write functions as undefined.
     writeFunction: () => {
       throw new TypeError('functions cannot cross threads');
@@ -85,7 +85,7 @@ export class BatchEncoder {
  * the ring frame may be released as soon as `decode` returns. Not re-entrant; one per thread.
  */
 export class BatchDecoder {
-  private readonly unpackr = new Unpackr({ ...PACKR_OPTIONS, copyBuffers: true });
+  private readonly unpackr = new Unpackr({ ...MSGPACK_OPTIONS, copyBuffers: true });
   // msgpackr's native string decoder rejects SharedArrayBuffers and its JS fallback is 2-4x
   // slower, so the msgpack bytes are copied out of the ring first (measured in
   // bench/micro/channels.bench.ts). A Buffer also makes msgpack `bin` values come back as Buffers.

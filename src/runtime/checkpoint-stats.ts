@@ -1,0 +1,26 @@
+// What a job reports of each checkpoint and savepoint it took or tried: when, how long, how large,
+// how long alignment and each subtask's snapshot took, and why one failed.
+
+import type { CheckpointKind } from '../checkpoint/checkpoint-metadata.js';
+
+/** What happened to one checkpoint or savepoint. */
+export interface CheckpointStats {
+  readonly checkpointId: number;
+  readonly kind: CheckpointKind;
+  readonly status: 'completed' | 'failed';
+  /** When it was triggered, epoch ms. */
+  readonly triggeredAt: number;
+  /** From the trigger to the last acknowledgement (completed) or to the failure, ms. */
+  readonly durationMs: number;
+  /** Bytes of all its subtask files. */
+  readonly sizeBytes: number;
+  /** The longest barrier alignment of any subtask, ms. */
+  readonly alignmentMs: number;
+  /** Each subtask that acknowledged: the time its snapshot stopped it, and the time writing took. */
+  readonly subtasks: readonly { readonly operator: string; readonly subtask: number; readonly syncMs: number; readonly asyncMs: number; readonly alignmentMs: number; readonly bytes: number }[];
+  /** Its folder. */
+  readonly path: string;
+  /** Why it failed. */
+  readonly failure?: string;
+}
+
