@@ -72,6 +72,8 @@ export {
 } from './core/state-descriptors.js';
 export type { State, ValueState, ListState, MapState, ReducingState, AggregatingState, Namespace } from './core/state.js';
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } from './core/sink.js';
+export { TwoPhaseCommitSink } from './core/two-phase-commit-sink.js';
+export { FileSink, type FileSinkTransaction } from './connectors/file-sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { ChannelMemory } from './runtime/channel-memory.js';
