@@ -70,6 +70,8 @@ export class ActorCheckpoints {
   private trigger: CheckpointTrigger | undefined;
   private readonly completed: number[] = [];
   private finishRequested = false;
+  /** Snapshot files being written. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly identity: ActorIdentity,
@@ -148,7 +150,14 @@ export class ActorCheckpoints {
     const bytes = encodeSnapshot(snapshot);
     const statefulUids = operators.filter((op) => op.state !== undefined || (op.keyed?.length ?? 0) > 0).map((op) => op.uid);
     if (source?.splits !== undefined) statefulUids.push(source.uid);
-    void this.write(checkpointId, bytes, statefulUids, performance.now() - started, alignmentMs);
+    const write = this.write(checkpointId, bytes, statefulUids, performance.now() - started, alignmentMs);
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Waits for the files still being written (the thread must not end before they are acknowledged). */
+  async drainWrites(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes);
   }
 
   private async write(checkpointId: number, bytes: Uint8Array, statefulUids: readonly string[], syncMs: number, alignmentMs: number): Promise<void> {
@@ -160,7 +169,8 @@ export class ActorCheckpoints {
       const file = await CheckpointStorage.writeSubtaskFile(folder, name, bytes);
       await this.master.acknowledgeCheckpoint({ checkpointId, actor, file, statefulUids, syncMs, asyncMs: performance.now() - started, alignmentMs });
     } catch (error) {
-      await this.master.declineCheckpoint(checkpointId, actor, serializeError(error));
+      // The master may be gone (the job stopped meanwhile): then nobody waits for this checkpoint.
+      await Promise.resolve(this.master.declineCheckpoint(checkpointId, actor, serializeError(error))).catch(() => undefined);
     }
   }
 }

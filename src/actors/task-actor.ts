@@ -93,6 +93,7 @@ export class TaskActor {
     await this.pending.drain();
     await this.chain.close();
     await this.reader?.close?.();
+    await this.checkpoints?.drainWrites();
   }
 
   /** Processes what the input gate hands out until every channel ended (true) or the job is cancelled (false). */

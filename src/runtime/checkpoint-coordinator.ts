@@ -45,6 +45,7 @@ interface Deferred {
 export class CheckpointCoordinator {
   private nextId: number;
   private pending: PendingCheckpoint | undefined;
+  private completing: Promise<void> | undefined;
   private queued: Deferred[] = [];
   private periodic: NodeJS.Timeout | undefined;
   private lastDone = 0;
@@ -78,14 +79,20 @@ export class CheckpointCoordinator {
     this.schedule(this.config.intervalMs);
   }
 
-  /** Stops triggering; a checkpoint in flight is abandoned (its folder stays incomplete). */
+  /**
+   * Stops triggering. A checkpoint still waiting for acknowledgements is abandoned (its folder
+   * stays incomplete); one that has them all completes (see `quiesce`), without telling the actors.
+   */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.periodic);
-    if (this.pending !== undefined) clearTimeout(this.pending.timeout);
-    this.pending?.settle?.reject(new StreamError('JOB_CANCELLED', `Savepoint ${this.pending.id} did not complete: the job stopped first.`, { domain: 'user' }));
+    const pending = this.pending;
+    if (pending !== undefined && pending.acks.size < this.planned.plan.actors.length) {
+      clearTimeout(pending.timeout);
+      pending.settle?.reject(new StreamError('JOB_CANCELLED', `Savepoint ${pending.id} did not complete: the job stopped first.`, { domain: 'user' }));
+      this.pending = undefined;
+    }
     for (const deferred of this.queued) deferred.settle.reject(new StreamError('JOB_CANCELLED', 'The savepoint was not taken: the job stopped first.', { domain: 'user' }));
-    this.pending = undefined;
     this.queued = [];
   }
 
@@ -109,9 +116,17 @@ export class CheckpointCoordinator {
 
   onAck(ack: CheckpointAck): void {
     const pending = this.pending;
-    if (pending === undefined || ack.checkpointId !== pending.id) return;
+    if (this.stopped || pending === undefined || ack.checkpointId !== pending.id) return;
     pending.acks.set(ack.actor, ack);
-    if (pending.acks.size === this.planned.plan.actors.length) void this.complete(pending);
+    if (pending.acks.size === this.planned.plan.actors.length) this.completing = this.complete(pending);
+  }
+
+  /**
+   * Resolves once no completion is in progress. A checkpoint whose last acknowledgement came
+   * before `stop` may still be writing its metadata: a restart must know whether it completed.
+   */
+  async quiesce(): Promise<void> {
+    await this.completing;
   }
 
   onDecline(checkpointId: number, actor: number, reason: string): void {
@@ -162,6 +177,7 @@ export class CheckpointCoordinator {
 
   private async complete(pending: PendingCheckpoint): Promise<void> {
     clearTimeout(pending.timeout);
+    // Complete even if the job stops meanwhile: every subtask acknowledged, so it is a whole checkpoint.
     let metadata: CheckpointMetadata;
     try {
       metadata = await CheckpointStorage.complete(pending.folder, {
@@ -195,8 +211,9 @@ export class CheckpointCoordinator {
       subtasks: acks.map((a) => ({ ...this.describeActorShort(a.actor), syncMs: a.syncMs, asyncMs: a.asyncMs, alignmentMs: a.alignmentMs, bytes: a.file.bytes })),
       path: pending.folder,
     });
-    this.targets.complete(pending.id);
     pending.settle?.resolve(pending.folder);
+    if (this.stopped) return;
+    this.targets.complete(pending.id);
     if (pending.final) {
       this.finalDone = true;
       this.targets.finish();

@@ -177,6 +177,7 @@ export class JobMaster implements JobClient {
     const coordinator = await this.startCoordinator(deployment, restore);
     const metrics = await deployment.done;
     coordinator?.stop();
+    await coordinator?.quiesce();
     if (coordinator !== undefined) this.checkpointHistory.push(...coordinator.history);
     this.coordinator = undefined;
     await deployment.shutdown();
