@@ -50,7 +50,7 @@ function into<T, C>(sink: Sink<T, C>): (s: DataStream<T>) => DataStream<T> {
 }
 
 async function harness<T, C>(sink: Sink<T, C>, restore?: HarnessSnapshot): Promise<OperatorHarness<T, T>> {
-  return createHarness(into(sink), restore === undefined ? {} : { restore });
+  return createHarness(into(sink), restore === undefined ? {} : { restoreFrom: restore });
 }
 
 /** Records of about 1 KiB: 70 of them fill the 64 KiB buffer, so the in-progress file gets written. */

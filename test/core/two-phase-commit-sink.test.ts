@@ -132,7 +132,7 @@ describe('TwoPhaseCommitSink', () => {
     await first.notifyCheckpointComplete(5);
     // The process dies after the commit: the restore commits transaction 0 again.
     sink.log.length = 0;
-    const restored = await createHarness(into(sink), { restore: snapshot });
+    const restored = await createHarness(into(sink), { restoreFrom: snapshot });
     restored.processElement(2);
     await restored.snapshot(6);
     await restored.notifyCheckpointComplete(6);

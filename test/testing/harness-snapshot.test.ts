@@ -56,7 +56,7 @@ async function survivesRestore<Out>(build: Build<Out>, input: [Reading, number][
   const before = await createHarness(build);
   feed(before, 0, cut);
   const snapshot = await before.snapshot(1);
-  const options: HarnessOptions = { restore: snapshot };
+  const options: HarnessOptions = { restoreFrom: snapshot };
   const after = await createHarness(build, options);
   feed(after, cut, input.length);
   await after.endInput();
@@ -129,7 +129,7 @@ describe('snapshot and restore through the harness', () => {
     const before = await createHarness(build);
     before.processElement({ id: 'a', v: 1 });
     before.processElement({ id: 'b', v: 2 });
-    const after = await createHarness(build, { restore: await before.snapshot() });
+    const after = await createHarness(build, { restoreFrom: await before.snapshot() });
     after.setProcessingTime(1001);
     assert.deepEqual(after.values(), ['a processing-time 1001']);
     after.setProcessingTime(5000);
@@ -199,7 +199,7 @@ describe('two-phase commit sinks through the harness', () => {
     const snapshot = await crashed.snapshot(4);
     // The process dies here: checkpoint 4 completed, but its commit never ran.
     store.log.length = 0;
-    await createHarness(build, { restore: snapshot });
+    await createHarness(build, { restoreFrom: snapshot });
     assert.deepEqual(store.committed, [10, 11]);
     assert.deepEqual(store.log, ['commit 10,11', 'writer created']);
   });
