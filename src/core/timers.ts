@@ -26,4 +26,11 @@ export interface InternalTimerService<N> {
   deleteProcessingTimeTimer(namespace: N, time: number): void;
   /** Moves event time to `watermark`, firing every timer at or before it, earliest first. */
   advanceWatermark(watermark: number): void;
+  /**
+   * The highest watermark the subtasks whose state this one restored had reached (-Infinity
+   * without a restore): their timers up to it fired before the checkpoint, while this subtask's
+   * own watermark starts over. An operator that infers from the watermark which timers are still
+   * pending must not go below it.
+   */
+  readonly restoredWatermark: number;
 }

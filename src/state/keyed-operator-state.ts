@@ -14,6 +14,8 @@ export interface KeyGroupStateSnapshot {
   readonly keyGroup: number;
   readonly states: StateGroupSnapshot[];
   readonly timers: TimersSnapshot;
+  /** The watermark the subtask holding the group had reached: its event-time timers up to it fired. */
+  readonly watermark: number;
 }
 
 export interface KeyedOperatorStateOptions {
@@ -31,6 +33,8 @@ export class KeyedOperatorState {
   private timers: HeapTimerService<string | number> | undefined;
   /** Timers restored before the operator asked for its timer service (it does so in `open`). */
   private restoredTimers: [keyGroup: number, timers: TimersSnapshot][] = [];
+  /** The highest watermark of the key groups restored here. */
+  private restoredWatermark = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: KeyedOperatorStateOptions) {
     this.backend = new HeapKeyedStateBackend({
@@ -48,6 +52,7 @@ export class KeyedOperatorState {
     const timers = new HeapTimerService<N>(this.backend, this.options.processingTime, target);
     for (const [keyGroup, data] of this.restoredTimers) timers.restoreKeyGroup(keyGroup, data);
     this.restoredTimers = [];
+    timers.restoredWatermark = this.restoredWatermark;
     this.timers = timers as unknown as HeapTimerService<string | number>;
     return timers;
   }
@@ -64,10 +69,11 @@ export class KeyedOperatorState {
   snapshot(): KeyGroupStateSnapshot[] {
     const parts: KeyGroupStateSnapshot[] = [];
     const { start, end } = this.backend.keyGroupRange;
+    const watermark = Math.max(this.timers?.currentWatermark() ?? Number.NEGATIVE_INFINITY, this.restoredWatermark);
     for (let keyGroup = start; keyGroup <= end; keyGroup++) {
       const { states } = this.backend.snapshotKeyGroup(keyGroup);
       const timers = this.timers?.snapshotKeyGroup(keyGroup) ?? this.restoredTimersOf(keyGroup);
-      if (states.length > 0 || timers.length > 0) parts.push({ keyGroup, states, timers });
+      if (states.length > 0 || timers.length > 0) parts.push({ keyGroup, states, timers, watermark });
     }
     return parts;
   }
@@ -75,8 +81,10 @@ export class KeyedOperatorState {
   /** Restores the parts (of snapshots of any subtasks) whose key group this subtask owns; skips the rest. */
   restore(parts: Iterable<KeyGroupStateSnapshot>): void {
     const { start, end } = this.backend.keyGroupRange;
-    for (const { keyGroup, states, timers } of parts) {
+    for (const { keyGroup, states, timers, watermark } of parts) {
       if (keyGroup < start || keyGroup > end) continue;
+      if (watermark > this.restoredWatermark) this.restoredWatermark = watermark;
+      if (this.timers !== undefined) this.timers.restoredWatermark = this.restoredWatermark;
       this.backend.restoreKeyGroup(keyGroup, { states });
       if (timers.length === 0) continue;
       if (this.timers === undefined) this.restoredTimers.push([keyGroup, timers]);

@@ -105,6 +105,8 @@ export class HeapTimerService<N extends string | number> implements InternalTime
   private readonly eventTimers = new TimerQueue<N>();
   private readonly processingTimers = new TimerQueue<N>();
   private watermark = Number.NEGATIVE_INFINITY;
+  /** See InternalTimerService.restoredWatermark. */
+  restoredWatermark = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly backend: HeapKeyedStateBackend,

@@ -509,12 +509,6 @@ describe('a restored window operator, before its first watermark', () => {
     return [...before.output(), ...after.output()].filter((r) => r.timestamp === 59).map((r) => r.value);
   };
   const sum: AggregateFunction<number, number, number> = { createAccumulator: () => 0, add: (v, acc) => acc + v, getResult: (acc) => acc, merge: (a, b) => a + b };
-  // Today the window never fires again: the shortcuts of window-operator.ts (a record for a window
-  // that holds contents, whose end is above the watermark, skips the trigger) and of
-  // pane-window-operator.ts (timers only for a new pane; late windows fired only against the
-  // watermark) take a window whose end is above the watermark to still have its timer.
-  const known = 'bug: a restored reduce/aggregate window loses the refire of a late record that comes before the first watermark';
-
   it('fires a buffering (process) window again with the late record', async () => {
     const values = await refire((s) =>
       s
@@ -526,15 +520,15 @@ describe('a restored window operator, before its first watermark', () => {
     assert.deepEqual(values, [1, 3]);
   });
 
-  it('fires a reducing window again with the late record', { todo: known }, async () => {
+  it('fires a reducing window again with the late record', async () => {
     assert.deepEqual(await refire((s) => s.keyBy(() => 'k').window(TumblingEventTimeWindows.of(60)).allowedLateness(25).reduce((a, b) => a + b)), [1, 3]);
   });
 
-  it('fires an aggregating window again with the late record', { todo: known }, async () => {
+  it('fires an aggregating window again with the late record', async () => {
     assert.deepEqual(await refire((s) => s.keyBy(() => 'k').window(TumblingEventTimeWindows.of(60)).allowedLateness(25).aggregate(sum)), [1, 3]);
   });
 
-  it('fires a sliding window on shared panes again with the late record', { todo: known }, async () => {
+  it('fires a sliding window on shared panes again with the late record', async () => {
     assert.deepEqual(await refire((s) => s.keyBy(() => 'k').window(SlidingEventTimeWindows.of(60, 20)).allowedLateness(25).aggregate(sum)), [1, 3]);
   });
 });

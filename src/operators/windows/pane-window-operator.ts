@@ -75,7 +75,23 @@ export class PaneWindowOperator<IN, ACC, OUT, K extends Key> extends WindowOpera
     const current = panes.value();
     panes.update(this.add(current, value));
     if (current === undefined) this.registerTimers(newest, this.firstUnregistered(pane, oldest));
-    if (this.isEventTime && oldest + size - 1 <= this.timers.currentWatermark()) this.fireLate(newest, oldest);
+    if (!this.isEventTime) return;
+    const watermark = this.timers.currentWatermark();
+    if (oldest + size - 1 <= watermark) this.fireLate(newest, oldest);
+    if (this.timers.restoredWatermark > watermark) this.rearmRestored(newest, oldest, watermark);
+  }
+
+  /**
+   * After a restore the watermark starts over: the windows of this element that ended before the
+   * checkpoint's watermark fired then, and their timers are gone. Arm them again, so that they
+   * fire again (the element is late but allowed) at the next watermark, as Flink's trigger does.
+   */
+  private rearmRestored(newest: number, oldest: number, watermark: number): void {
+    const restored = this.timers.restoredWatermark;
+    for (let start = newest; start >= oldest; start -= this.slide) {
+      const end = start + this.size - 1;
+      if (end > watermark && end <= restored) this.timers.registerEventTimeTimer(start, end);
+    }
   }
 
   private add(current: ACC | undefined, value: IN): ACC {

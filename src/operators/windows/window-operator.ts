@@ -77,7 +77,7 @@ export class WindowOperator<IN, ACC, OUT, K extends Key, W extends Window> exten
       const namespace = this.namespaces.namespaceOf(window);
       this.contents.setWindow(namespace);
       const held = this.contents.add(value);
-      if (held && this.knownTimersOnRepeat && window.maxTimestamp() > this.timers.currentWatermark()) continue;
+      if (held && this.knownTimersOnRepeat && window.maxTimestamp() > Math.max(this.timers.currentWatermark(), this.timers.restoredWatermark)) continue;
       this.afterElement(value, timestamp, window, namespace);
     }
     return taken;
