@@ -169,8 +169,9 @@ export class ActorCheckpoints {
       const file = await CheckpointStorage.writeSubtaskFile(folder, name, bytes);
       await this.master.acknowledgeCheckpoint({ checkpointId, actor, file, statefulUids, syncMs, asyncMs: performance.now() - started, alignmentMs });
     } catch (error) {
-      // The master may be gone (the job stopped meanwhile): then nobody waits for this checkpoint.
-      await Promise.resolve(this.master.declineCheckpoint(checkpointId, actor, serializeError(error))).catch(() => undefined);
+      // The master may be gone (the job stopped meanwhile, its proxy released: calling it throws at
+      // once): then nobody waits for this checkpoint.
+      await (async () => this.master.declineCheckpoint(checkpointId, actor, serializeError(error)))().catch(() => undefined);
     }
   }
 }

@@ -42,15 +42,21 @@ interface Deferred {
   readonly settle: { resolve(path: string): void; reject(error: Error): void };
 }
 
+/** Tries of the final checkpoint of a bounded job before the job fails (and restarts, under its strategy). */
+const FINAL_CHECKPOINT_ATTEMPTS = 3;
+
 export class CheckpointCoordinator {
   private nextId: number;
   private pending: PendingCheckpoint | undefined;
+  /** A checkpoint is being begun (its folder created): it becomes `pending` next. */
+  private triggering = false;
   private completing: Promise<void> | undefined;
   private queued: Deferred[] = [];
   private periodic: NodeJS.Timeout | undefined;
   private lastDone = 0;
   private stopped = false;
   private failuresInARow = 0;
+  private finalFailures = 0;
   private readonly finished = new Set<number>();
   private finalDone = false;
   private readonly storage: CheckpointStorage;
@@ -151,7 +157,17 @@ export class CheckpointCoordinator {
 
   /** Starts the next checkpoint: a queued savepoint, the final checkpoint, or a periodic one. */
   private async triggerNext(): Promise<void> {
-    if (this.stopped || this.pending !== undefined || this.finalDone) return;
+    // One at a time: a second call while the first awaits its folder would take another id and replace it.
+    if (this.stopped || this.pending !== undefined || this.triggering || this.finalDone) return;
+    this.triggering = true;
+    try {
+      await this.triggerCheckpoint();
+    } finally {
+      this.triggering = false;
+    }
+  }
+
+  private async triggerCheckpoint(): Promise<void> {
     const savepoint = this.queued.shift();
     const final = savepoint === undefined && this.allFinished();
     const id = this.nextId++;
@@ -161,7 +177,7 @@ export class CheckpointCoordinator {
       folder = savepoint === undefined ? await this.storage.begin(id) : await CheckpointStorage.beginSavepoint(savepoint.dir, id);
     } catch (error) {
       savepoint?.settle.reject(error as Error);
-      this.recordFailure(id, kind, Date.now(), '', `its folder could not be created: ${(error as Error).message}`);
+      this.recordFailure(id, kind, Date.now(), '', `its folder could not be created: ${(error as Error).message}`, final);
       this.afterCheckpoint();
       return;
     }
@@ -240,19 +256,30 @@ export class CheckpointCoordinator {
     this.targets.abort(pending.id);
     if (pending.kind === 'checkpoint') void this.storage.discard(pending.id).catch(() => undefined);
     pending.settle?.reject(new StreamError('CHECKPOINT_FAILED', `Savepoint ${pending.id} failed: ${reason}.`, { domain: 'external' }));
-    this.recordFailure(pending.id, pending.kind, pending.triggeredAt, pending.folder, reason);
+    this.recordFailure(pending.id, pending.kind, pending.triggeredAt, pending.folder, reason, pending.final);
     this.afterCheckpoint();
   }
 
-  private recordFailure(id: number, kind: CheckpointKind, triggeredAt: number, path: string, reason: string): void {
+  private recordFailure(id: number, kind: CheckpointKind, triggeredAt: number, path: string, reason: string, final: boolean): void {
     this.history.push({ checkpointId: id, kind, status: 'failed', triggeredAt, durationMs: Date.now() - triggeredAt, sizeBytes: 0, alignmentMs: 0, subtasks: [], path, failure: reason });
     process.emitWarning(`Checkpoint ${id} of job "${this.jobName}" failed: ${reason}.`, { code: 'EDDY_CHECKPOINT_FAILED' });
     if (kind !== 'checkpoint') return;
-    if (++this.failuresInARow > this.config.tolerableFailures) {
+    this.failuresInARow++;
+    if (this.failuresInARow > this.config.tolerableFailures) {
       this.targets.fail(
         new StreamError(
           'CHECKPOINT_FAILED',
           `${this.failuresInARow} checkpoints in a row failed, more than the ${this.config.tolerableFailures} the job tolerates (tolerableFailures); the last: ${reason}.`,
+          { domain: 'external' },
+        ),
+      );
+    } else if (final && ++this.finalFailures >= FINAL_CHECKPOINT_ATTEMPTS) {
+      // A bounded job cannot end without its final checkpoint (its sinks' last transactions commit
+      // with it): retrying forever would hang the job on a storage that stays broken.
+      this.targets.fail(
+        new StreamError(
+          'CHECKPOINT_FAILED',
+          `The final checkpoint of the job failed ${this.finalFailures} times, and the job's last output commits only with it; the last failure: ${reason}.`,
           { domain: 'external' },
         ),
       );

@@ -62,7 +62,7 @@ export class Deployment {
 
   /** Every thread's metrics now. */
   async metrics(): Promise<ActorMetrics[]> {
-    return (await Promise.all(this.threads.map((t) => t.endpoint.metrics().catch(() => [])))).flat();
+    return (await Promise.all(this.threads.map(async (t) => t.endpoint.metrics()).map((m) => m.catch(() => [])))).flat();
   }
 
   trigger(trigger: CheckpointTrigger): void {
@@ -99,7 +99,8 @@ export class Deployment {
   }
 
   private tell(call: (endpoint: Comlink.Remote<ThreadEndpoint>) => Promise<unknown>): void {
-    for (const thread of this.threads) call(thread.endpoint).catch(() => undefined);
+    // After shutdown the proxies are released and calling one throws at once: a late call is dropped.
+    for (const thread of this.threads) void (async () => call(thread.endpoint))().catch(() => undefined);
   }
 
   private async deploy(): Promise<ActorMetrics[]> {

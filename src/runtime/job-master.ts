@@ -43,6 +43,9 @@ interface AttemptOutcome {
   readonly failure: Error | undefined;
 }
 
+/** How often a savepoint request looks for the coordinator of the next deployment. */
+const COORDINATOR_POLL_MS = 5;
+
 export class JobMaster implements JobClient {
   readonly jobName: string;
   readonly result: Promise<JobExecutionResult>;
@@ -59,6 +62,7 @@ export class JobMaster implements JobClient {
   /** The job stops without failing: the collect limit was reached, or a stop-with-savepoint completed. */
   private stopRequested = false;
   private restarts = 0;
+  private ended = false;
   /** The newest checkpoint completed while the job ran: where a restart resumes from. */
   private latestCompleted: { readonly id: number; readonly folder: string } | undefined;
   private lastCheckpointId: number;
@@ -96,23 +100,28 @@ export class JobMaster implements JobClient {
   }
 
   async triggerSavepoint(dir: string): Promise<string> {
-    return this.requireCoordinator('triggerSavepoint').triggerSavepoint(dir);
+    return (await this.runningCoordinator('triggerSavepoint')).triggerSavepoint(dir);
   }
 
   async stopWithSavepoint(dir: string): Promise<string> {
-    const path = await this.requireCoordinator('stopWithSavepoint').triggerSavepoint(dir);
+    const path = await (await this.runningCoordinator('stopWithSavepoint')).triggerSavepoint(dir);
     this.stop();
     await this.result.catch(() => undefined);
     return path;
   }
 
-  private requireCoordinator(method: string): CheckpointCoordinator {
-    if (this.coordinator === undefined) {
+  /** The coordinator of the current deployment; between two deployments (starting, restarting) it waits for the next. */
+  private async runningCoordinator(method: string): Promise<CheckpointCoordinator> {
+    if (this.submission.checkpointing === undefined) {
       throw new StreamError(
         'INVALID_ARGUMENT',
         `${method}() needs a job that checkpoints: call env.enableCheckpointing(intervalMs) before executeAsync().`,
         { domain: 'user' },
       );
+    }
+    while (this.coordinator === undefined) {
+      if (this.ended) throw new StreamError('INVALID_ARGUMENT', `${method}() needs a running job; job "${this.jobName}" has ended.`, { domain: 'user' });
+      await sleep(COORDINATOR_POLL_MS);
     }
     return this.coordinator;
   }
@@ -124,12 +133,20 @@ export class JobMaster implements JobClient {
   }
 
   private async run(): Promise<JobExecutionResult> {
+    try {
+      return await this.runAttempts();
+    } finally {
+      this.ended = true;
+    }
+  }
+
+  private async runAttempts(): Promise<JobExecutionResult> {
     let restore = this.submission.restoreFrom;
     for (;;) {
       const { metrics, failure } = await this.runAttempt(restore);
       if (this.cancelRequested && !this.stopRequested) throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
       if (failure === undefined || this.stopRequested) return this.resultOf(metrics);
-      if (!this.mayRestart()) throw failure;
+      if (!this.mayRestart(failure)) throw failure;
       this.restarts++;
       const strategy = this.submission.restartStrategy as Extract<RestartStrategy, { type: 'fixed-delay' }>;
       if (strategy.delayMs > 0) await sleep(strategy.delayMs);
@@ -142,14 +159,22 @@ export class JobMaster implements JobClient {
     }
   }
 
-  private mayRestart(): boolean {
+  /** A checkpoint that does not fit the job (STATE_MISMATCH) fails it again on every restart: it fails the job at once. */
+  private mayRestart(failure: Error): boolean {
     const strategy = this.submission.restartStrategy;
-    return strategy.type === 'fixed-delay' && this.restarts < strategy.attempts && !this.cancelRequested;
+    const hopeless = failure instanceof StreamError && failure.code === 'STATE_MISMATCH';
+    return strategy.type === 'fixed-delay' && this.restarts < strategy.attempts && !this.cancelRequested && !hopeless;
   }
 
   private async runAttempt(restore: RestoreSource | undefined): Promise<AttemptOutcome> {
     const { submission } = this;
     this.attemptFailure = undefined;
+    let firstCheckpointId: number;
+    try {
+      firstCheckpointId = await this.firstCheckpointId(restore);
+    } catch (error) {
+      return { metrics: [], failure: error as Error };
+    }
     const deployment = new Deployment(
       {
         planned: submission.planned,
@@ -174,7 +199,7 @@ export class JobMaster implements JobClient {
     const current = (): boolean => this.deployment === deployment;
     this.deployment = deployment;
     if (this.cancelRequested || this.stopRequested) deployment.stop();
-    const coordinator = await this.startCoordinator(deployment, restore);
+    const coordinator = this.startCoordinator(deployment, firstCheckpointId);
     const metrics = await deployment.done;
     coordinator?.stop();
     await coordinator?.quiesce();
@@ -184,11 +209,16 @@ export class JobMaster implements JobClient {
     return { metrics, failure: this.attemptFailure };
   }
 
-  private async startCoordinator(deployment: Deployment, restore: RestoreSource | undefined): Promise<CheckpointCoordinator | undefined> {
+  /** Above every id this job used, the restored one and every one in the checkpoint folder (which it reads: it may fail). */
+  private async firstCheckpointId(restore: RestoreSource | undefined): Promise<number> {
+    const config = this.submission.checkpointing;
+    if (config === undefined) return 0;
+    return CheckpointCoordinator.firstId(config.dir, Math.max(this.lastCheckpointId, restore?.metadata.checkpointId ?? 0));
+  }
+
+  private startCoordinator(deployment: Deployment, firstId: number): CheckpointCoordinator | undefined {
     const config = this.submission.checkpointing;
     if (config === undefined) return undefined;
-    const restoredId = Math.max(this.lastCheckpointId, restore?.metadata.checkpointId ?? 0);
-    const firstId = await CheckpointCoordinator.firstId(config.dir, restoredId);
     const coordinator = new CheckpointCoordinator(config, this.submission.planned, this.jobName, {
       trigger: (trigger) => {
         this.lastCheckpointId = Math.max(this.lastCheckpointId, trigger.checkpointId);

@@ -17,16 +17,18 @@ export function checkStateCompatible(
   wantedTtl: boolean,
   how: 'registered' | 'checkpointed',
 ): void {
+  // A checkpoint that does not fit the job is a STATE_MISMATCH: restarting cannot help, so the job fails at once.
+  const code = how === 'checkpointed' ? 'STATE_MISMATCH' : 'INVALID_ARGUMENT';
   if (kind !== wantedKind) {
     throw new StreamError(
-      'INVALID_ARGUMENT',
+      code,
       `State "${name}" is ${how} as ${kind} state and cannot be used as ${wantedKind} state: give each state its own name`,
       { domain: 'user' },
     );
   }
   if (ttl !== wantedTtl) {
     throw new StreamError(
-      'INVALID_ARGUMENT',
+      code,
       `State "${name}" is ${how} ${ttl ? 'with' : 'without'} a time-to-live and cannot be used ${wantedTtl ? 'with' : 'without'} one: ` +
         'TTL cannot be switched on or off for an existing state; use a new state name',
       { domain: 'user' },
