@@ -50,9 +50,15 @@ export class StreamExecutionEnvironment implements JobBuilder {
     this.parallelism = parallelism;
   }
 
-  /** A new environment; its parallelism defaults to the number of cores (or `eddy run -p N`). */
+  /**
+   * A new environment; its parallelism defaults to the number of cores (or `eddy run -p N`), and
+   * it restores from the checkpoint `eddy run --restore` names, unless the job calls `restoreFrom` itself.
+   */
   static getExecutionEnvironment(): StreamExecutionEnvironment {
-    return new StreamExecutionEnvironment(launchContext().defaultParallelism ?? availableParallelism());
+    const launch = launchContext();
+    const env = new StreamExecutionEnvironment(launch.defaultParallelism ?? availableParallelism());
+    env.restore = launch.restoreFrom;
+    return env;
   }
 
   /** Default parallelism of every operator that does not set its own. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `eddy` command: `eddy run job.ts|job.mjs [--parallelism N] [-- job args]` runs a job script,
-// TypeScript included (through tsx where it is installed, else Node's own type stripping).
+// The `eddy` command: `eddy run job.ts|job.mjs [--parallelism N] [--restore path|latest] [-- job args]`
+// runs a job script, TypeScript included (through tsx where it is installed, else Node's own type
+// stripping), optionally from a checkpoint or savepoint.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,12 +33,16 @@ program
   .argument('<job>', 'the job script')
   .argument('[args...]', 'arguments for the job script (process.argv.slice(2) in the job)')
   .option('-p, --parallelism <n>', 'default parallelism of the job (default: number of cores)', parseParallelism)
-  .action(async (job: string, args: string[], options: { parallelism?: number }) => {
+  .option('-r, --restore <path|latest>', "start from a checkpoint or savepoint folder, or 'latest': the newest checkpoint in the job's checkpoint dir")
+  .option('--allow-non-restored-state', 'with --restore: leave behind state of operators the job no longer has', false)
+  .action(async (job: string, args: string[], options: { parallelism?: number; restore?: string; allowNonRestoredState: boolean }) => {
     const path = resolve(job);
     const url = pathToFileURL(path).href;
     const ctx = launchContext();
     ctx.scriptUrl = url;
     ctx.defaultParallelism = options.parallelism;
+    if (options.allowNonRestoredState && options.restore === undefined) program.error('--allow-non-restored-state needs --restore <path|latest>.');
+    if (options.restore !== undefined) ctx.restoreFrom = { path: options.restore, allowNonRestoredState: options.allowNonRestoredState };
     process.argv = [process.argv[0]!, path, ...args];
     if (isTypeScript(path)) {
       try {

@@ -1,6 +1,6 @@
 // Process-wide facts about how the job script was launched, shared by every copy of eddy loaded
-// in a thread: which script to re-import in workers, the default parallelism (`eddy run -p`),
-// and, inside a worker, the job the worker must plan and hand over instead of running it.
+// in a thread: which script to re-import in workers, the default parallelism (`eddy run -p`), the
+// checkpoint to restore from (`eddy run --restore`), and, inside a worker, the job the worker must plan and hand over instead of running it.
 
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 
@@ -19,6 +19,8 @@ export interface LaunchContext {
   scriptUrl: string | undefined;
   /** Default parallelism for `getExecutionEnvironment()`, when the launcher set one. */
   defaultParallelism: number | undefined;
+  /** The checkpoint or savepoint jobs start from when the launcher named one (`eddy run --restore`). */
+  restoreFrom: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
   /** Number of `execute()` calls made so far in the main thread. */
   executeCount: number;
   /** Set only inside an eddy worker while it imports the job script. */
@@ -34,7 +36,7 @@ export function launchContext(): LaunchContext {
   const holder = globalThis as unknown as Record<symbol, LaunchContext | undefined>;
   let ctx = holder[KEY];
   if (ctx === undefined) {
-    ctx = { scriptUrl: undefined, defaultParallelism: undefined, executeCount: 0, capture: undefined, inWorker: false };
+    ctx = { scriptUrl: undefined, defaultParallelism: undefined, restoreFrom: undefined, executeCount: 0, capture: undefined, inWorker: false };
     holder[KEY] = ctx;
   }
   return ctx;

@@ -15,6 +15,7 @@ import type { ExactlyOnceArgs } from '../fixtures/exactly-once-args.js';
 import { problems } from './exactly-once-check.js';
 
 const JOB = fileURLToPath(new URL('../fixtures/exactly-once-job.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CHAOS_RUNS = Number(process.env['EDDY_CHAOS_RUNS'] ?? 20);
 const base = mkdtempSync(join(tmpdir(), 'eddy-exactly-once-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -26,9 +27,10 @@ function job(extra: Partial<ExactlyOnceArgs> = {}): ExactlyOnceArgs {
   return { kind: 'count', count: 20_000, keys: 7, perMs: 40, parallelism: 2, checkpoints: join(dir, 'checkpoints'), out: join(dir, 'out'), intervalMs: 40, ...extra };
 }
 
-/** Runs the job to its end in a child process. */
-function runToEnd(args: ExactlyOnceArgs): void {
-  const run = spawnSync(process.execPath, [JOB, JSON.stringify(args)], { encoding: 'utf8', timeout: 60_000 });
+/** Runs the job to its end in a child process (`node job.js`, or `eddy run` with these options). */
+function runToEnd(args: ExactlyOnceArgs, eddyRun?: string[]): void {
+  const command = eddyRun === undefined ? [JOB, JSON.stringify(args)] : [CLI, 'run', JOB, ...eddyRun, '--', JSON.stringify(args)];
+  const run = spawnSync(process.execPath, command, { encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, `the job failed:\n${run.stdout}${run.stderr}`);
 }
 
@@ -89,6 +91,13 @@ describe('exactly once into a FileSink', () => {
     assert.ok(hasCheckpoint(args.checkpoints));
     runToEnd({ ...args, parallelism: 3, restore: true });
     assertExactlyOnce(args, 'killed and restored at parallelism 3');
+  });
+
+  it('SIGKILL, then `eddy run job --restore latest`', async () => {
+    const args = job();
+    await killMidway(args, 100);
+    runToEnd({ ...args, parallelism: 3 }, ['--restore', 'latest']);
+    assertExactlyOnce(args, 'killed and restored by eddy run --restore latest');
   });
 
   it('an event-time window job killed twice and restored each time (at parallelism 3, then 1)', async () => {
