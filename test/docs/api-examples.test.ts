@@ -1,6 +1,6 @@
-// Keeps docs/api.md honest: type-checks every ```ts block as its own module against src/index.ts
-// ('eddy' mapped there) with the repository's strict compiler options, and checks that the page
-// names every export of the package.
+// Keeps docs/api.md and docs/checkpoints.md honest: type-checks every ```ts block as its own
+// module against src/index.ts ('eddy' mapped there) with the repository's strict compiler options,
+// and checks that docs/api.md names every export of the package.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,17 +12,19 @@ import ts from 'typescript';
 
 /** The repository root: this file runs as dist/test/docs/api-examples.test.js. */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const docPath = join(root, 'docs', 'api.md');
+const DOCS = ['api.md', 'checkpoints.md'];
 const indexPath = join(root, 'src', 'index.ts');
 
 interface Block {
-  /** 1-based line in docs/api.md of the block's first code line. */
+  /** The page, e.g. docs/api.md. */
+  readonly doc: string;
+  /** 1-based line in the page of the block's first code line. */
   readonly line: number;
   readonly code: string;
 }
 
 /** The ```ts blocks of a markdown text; ```ts ignore blocks and other languages are skipped. */
-function tsBlocks(markdown: string): Block[] {
+function tsBlocks(doc: string, markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -32,8 +34,8 @@ function tsBlocks(markdown: string): Block[] {
     const start = i + 1;
     let end = start;
     while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++;
-    assert.ok(end < lines.length, `docs/api.md:${i + 1}: code block is not closed`);
-    if ((info[0] === 'ts' || info[0] === 'typescript') && !info.includes('ignore')) blocks.push({ line: start + 1, code: lines.slice(start, end).join('\n') + '\n' });
+    assert.ok(end < lines.length, `${doc}:${i + 1}: code block is not closed`);
+    if ((info[0] === 'ts' || info[0] === 'typescript') && !info.includes('ignore')) blocks.push({ doc, line: start + 1, code: lines.slice(start, end).join('\n') + '\n' });
     i = end;
   }
   return blocks;
@@ -60,8 +62,9 @@ function compilerOptions(): ts.CompilerOptions {
   return { ...options, moduleDetection: ts.ModuleDetectionKind.Force };
 }
 
-const markdown = readFileSync(docPath, 'utf8');
-const blocks = tsBlocks(markdown);
+const pages = DOCS.map((name) => ({ doc: `docs/${name}`, markdown: readFileSync(join(root, 'docs', name), 'utf8') }));
+const markdown = pages[0]!.markdown;
+const blocks = pages.flatMap((page) => tsBlocks(page.doc, page.markdown));
 
 /** One program over all blocks (each written to a temporary folder as its own ESM module). */
 function compile(): { program: ts.Program; byFile: Map<string, Block> } {
@@ -85,11 +88,11 @@ function compile(): { program: ts.Program; byFile: Map<string, Block> } {
 let compiled: ReturnType<typeof compile> | undefined;
 const compiledOnce = (): ReturnType<typeof compile> => (compiled ??= compile());
 
-test('every ts block of docs/api.md type-checks against the public API', () => {
+test('every ts block of docs/api.md and docs/checkpoints.md type-checks against the public API', () => {
   assert.ok(blocks.length > 10, `expected the page's examples, found ${blocks.length} ts blocks`);
   const { program, byFile } = compiledOnce();
   const problems = ts.getPreEmitDiagnostics(program).map((d) => describe(d, byFile));
-  assert.deepEqual(problems, [], `docs/api.md examples do not type-check:\n${problems.join('\n')}`);
+  assert.deepEqual(problems, [], `examples do not type-check:\n${problems.join('\n')}`);
 });
 
 test('docs/api.md names every export of the package', () => {
@@ -103,7 +106,7 @@ test('docs/api.md names every export of the package', () => {
   assert.deepEqual(missing, [], `docs/api.md does not mention: ${missing.join(', ')}`);
 });
 
-/** A diagnostic as `docs/api.md:LINE:COL (block N): message`, or as TypeScript prints it for other files. */
+/** A diagnostic as `docs/PAGE.md:LINE:COL (block N): message`, or as TypeScript prints it for other files. */
 function describe(diagnostic: ts.Diagnostic, byFile: ReadonlyMap<string, Block>): string {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
   const file = diagnostic.file;
@@ -112,5 +115,5 @@ function describe(diagnostic: ts.Diagnostic, byFile: ReadonlyMap<string, Block>)
   const block = byFile.get(ts.sys.resolvePath(file.fileName));
   if (block === undefined) return `${file.fileName}:${line + 1}:${character + 1}: TS${diagnostic.code}: ${message}`;
   const n = [...byFile.values()].indexOf(block) + 1;
-  return `docs/api.md:${block.line + line}:${character + 1} (block ${n}): TS${diagnostic.code}: ${message}`;
+  return `${block.doc}:${block.line + line}:${character + 1} (block ${n}): TS${diagnostic.code}: ${message}`;
 }
