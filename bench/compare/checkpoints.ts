@@ -13,10 +13,13 @@ import { flinkVersions, runOnce, type Engine, type RunReport } from './engines.j
 import { sameResults, type SameResults } from './same-results.js';
 
 /**
- * The workloads, and the events per run that keep the faster engine's runs at 5 s or more on the
- * 2-core machine (measured maxima: seed ~1.9 M/s, q5 ~0.7 M/s, q11 ~1.4 M/s on eddy, the faster side).
+ * The workloads, and the events per run that keep every run at 5 s or more on the 2-core machine
+ * (the fastest runs seen without checkpoints: seed 2.6 M/s, q5 1.2 M/s, q11 1.7 M/s, all eddy's).
+ * seed: 1000 devices' sliding windows fire all along (small state, ~1 MiB); q5: bid counts per
+ * auction in sliding windows, a state that grows with the auctions seen (tens of MiB); q11: bid
+ * counts per bidder in session windows, merging windows, a state that grows with the bidders.
  */
-export const CHECKPOINT_WORKLOADS: Readonly<Record<string, number>> = { seed: 10_000_000, q5: 4_000_000, q11: 8_000_000 };
+export const CHECKPOINT_WORKLOADS: Readonly<Record<string, number>> = { seed: 15_000_000, q5: 6_000_000, q11: 10_000_000 };
 /** Events per run for a workload outside CHECKPOINT_WORKLOADS (any of bench:compare's may be asked for). */
 const OTHER_EVENTS = 8_000_000;
 /** Runs shorter than this get a warning: too few checkpoints fall inside them. */
@@ -96,14 +99,14 @@ function table(rows: readonly Row[], options: CheckpointSuiteOptions): string {
   const lines = [
     `${flinkVersions()}. Parallelism ${options.parallelism}, ${options.rounds} rounds; each round runs both engines without and with a checkpoint every ${options.intervalMs} ms ` +
       `(exactly once; Flink: hashmap state backend, filesystem checkpoint storage on the local disk, as eddy's), the variant that goes first alternating by round. ` +
-      `events/s: medians (± half the range); with / without: median of the per-round ratios (± half their range), 1.00 = checkpointing costs nothing. ` +
+      `events/s and CPU-seconds (the whole process, all threads): medians (± half the range); with / without: median of the per-round ratios (± half their range), 1.00 = checkpointing costs nothing. ` +
       `Checkpoints: completed per run with checkpoints (median), the final checkpoint of the bounded job included, and in brackets the failed ones summed over all rounds; ` +
       `duration (trigger to last acknowledgement) and size (bytes of state written per checkpoint) are the medians over runs of each run's average. ` +
       `"Same results": the output lines of eddy and Flink, each without and with checkpoints every ${options.checkIntervalMs} ms, on ${options.checkEvents.toLocaleString('en')} events, all four identical ` +
       `(the seed job at parallelism 1: its pairwise mean depends on arrival order); in brackets the checkpoints the checking runs completed.`,
     '',
-    '| workload | events per run | same results with checkpoints | engine | events/s without | events/s with | with / without | seconds with | checkpoints (failed) | checkpoint duration | checkpoint size |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| workload | events per run | same results with checkpoints | engine | events/s without | events/s with | with / without | CPU-s without / with | seconds with | checkpoints (failed) | checkpoint duration | checkpoint size |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
     const check = row.check.same ? `yes (${row.check.lines} lines; ${row.check.checkpoints[0]} / ${row.check.checkpoints[1]} checkpoints)` : '**no**';
@@ -113,12 +116,12 @@ function table(rows: readonly Row[], options: CheckpointSuiteOptions): string {
         const rates = runs[v].map((r) => r.eventsPerSecond);
         return `${formatRate(median(rates))} ±${spreadPercent(rates).toFixed(0)} %`;
       };
-      const m = (pick: (r: RunReport) => number) => median(runs.with.map(pick));
+      const m = (pick: (r: RunReport) => number, variant: Variant = 'with') => median(runs[variant].map(pick));
       const failed = runs.with.reduce((n, r) => n + (r.checkpointsFailed ?? 0), 0);
       const { ratio, spread } = costRatio(runs);
       lines.push(
         `| ${row.workload} | ${row.events.toLocaleString('en')} | ${check} | ${engine === 'eddy' ? 'eddy' : 'Flink'} | ${rate('without')} | ${rate('with')} | **${ratio.toFixed(2)}** ±${spread.toFixed(0)} % | ` +
-          `${m((r) => r.seconds).toFixed(1)} | ${m((r) => r.checkpoints ?? 0)} (${failed}) | ${m((r) => r.checkpointAvgMs ?? 0).toFixed(0)} ms | ${mib(m((r) => r.checkpointAvgBytes ?? 0))} |`,
+          `${m((r) => r.cpuSeconds, 'without').toFixed(1)} / ${m((r) => r.cpuSeconds).toFixed(1)} | ${m((r) => r.seconds).toFixed(1)} | ${m((r) => r.checkpoints ?? 0)} (${failed}) | ${m((r) => r.checkpointAvgMs ?? 0).toFixed(0)} ms | ${mib(m((r) => r.checkpointAvgBytes ?? 0))} |`,
       );
     }
   }
