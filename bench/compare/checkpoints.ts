@@ -14,12 +14,12 @@ import { sameResults, type SameResults } from './same-results.js';
 
 /**
  * The workloads, and the events per run that keep every run at 5 s or more on the 2-core machine
- * (the fastest runs seen without checkpoints: seed 2.6 M/s, q5 1.2 M/s, q11 1.7 M/s, all eddy's).
+ * (the fastest runs seen without checkpoints: seed 3.2 M/s, q5 1.45 M/s, q11 2.1 M/s, all eddy's).
  * seed: 1000 devices' sliding windows fire all along (small state, ~1 MiB); q5: bid counts per
  * auction in sliding windows, a state that grows with the auctions seen (tens of MiB); q11: bid
  * counts per bidder in session windows, merging windows, a state that grows with the bidders.
  */
-export const CHECKPOINT_WORKLOADS: Readonly<Record<string, number>> = { seed: 15_000_000, q5: 6_000_000, q11: 10_000_000 };
+export const CHECKPOINT_WORKLOADS: Readonly<Record<string, number>> = { seed: 20_000_000, q5: 8_000_000, q11: 14_000_000 };
 /** Events per run for a workload outside CHECKPOINT_WORKLOADS (any of bench:compare's may be asked for). */
 const OTHER_EVENTS = 8_000_000;
 /** Runs shorter than this get a warning: too few checkpoints fall inside them. */

@@ -141,7 +141,7 @@ await program
       .choices(['throughput', 'latency', 'checkpoints'])
       .default('throughput'),
   )
-  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run; checkpoints suite: default per workload, 6-15 M)', positive, 2_000_000)
+  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run; checkpoints suite: default per workload, 8-20 M)', positive, 2_000_000)
   .option('--parallelism <n>', 'parallelism of both engines', positive, 2)
   .option('--rounds <n>', 'runs per engine and workload', positive, 3)
   .option('--check-events <n>', 'events for the same-results check (checkpoints suite: default 1000000)', positive, 20_000)
