@@ -21,6 +21,8 @@ export interface RunOptions {
   output?: string;
   /** Latency mode: a rate-limited source, percentiles in the report. */
   latency?: { eventsPerSecond: number; seconds: number; bufferTimeoutMs?: number };
+  /** Checkpoints every this many ms (exactly once, into a temporary folder each runner removes); the report adds them. */
+  checkpointIntervalMs?: number;
 }
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -39,6 +41,7 @@ function flags(options: RunOptions): string[] {
   const args = ['--query', options.query, '--events', String(options.events), '--parallelism', String(options.parallelism)];
   if (options.rate !== undefined) args.push('--rate', String(options.rate));
   if (options.output !== undefined) args.push('--output', options.output);
+  if (options.checkpointIntervalMs !== undefined) args.push('--checkpoint-interval', String(options.checkpointIntervalMs));
   if (options.latency !== undefined) {
     args.push('--latency', '--rate-limit', String(options.latency.eventsPerSecond), '--seconds', String(options.latency.seconds));
     if (options.latency.bufferTimeoutMs !== undefined) args.push('--buffer-timeout', String(options.latency.bufferTimeoutMs));

@@ -3,17 +3,18 @@
 // engines compute the same output lines on a small input, then runs them alternately for R rounds
 // and prints one table (events/s, ratio, CPU-seconds, events/s per core, peak RSS); it writes the
 // table to bench/RESULTS.md and a chart of the ratios to bench/compare-ratios.svg.
-// `--suite latency` runs the latency suite instead (bench/compare/latency.ts).
+// `--suite latency` runs the latency suite instead (bench/compare/latency.ts), `--suite checkpoints`
+// the cost of checkpoints every second on both engines (bench/compare/checkpoints.ts).
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatRate, median, spreadPercent } from '../utils/stats.js';
 import { machineLine, writeSection } from '../utils/results-file.js';
 import { ratioChart } from './chart.js';
+import { CHECKPOINT_WORKLOADS, checkpointSuite } from './checkpoints.js';
 import { flinkVersions, runOnce, type Engine, type RunReport } from './engines.js';
 import { LATENCY_WORKLOADS, latencySuite } from './latency.js';
+import { sameResults } from './same-results.js';
 
 const WORKLOADS = ['seed', 'q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'];
 const TARGET_RATIO = 1.5;
@@ -26,32 +27,20 @@ function positive(value: string): number {
 }
 
 interface Options {
-  suite: 'throughput' | 'latency';
+  suite: 'throughput' | 'latency' | 'checkpoints';
   events: number;
   parallelism: number;
   rounds: number;
   checkEvents: number;
   workloads?: string[];
   seconds: number;
+  checkpointInterval: number;
+  checkInterval: number;
   write: boolean;
 }
 
-/** Both engines write their sorted output lines for a small input; true when identical. */
-async function sameResults(query: string, options: Options): Promise<{ same: boolean; lines: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-compare-'));
-  try {
-    const files = { eddy: join(dir, 'eddy.txt'), flink: join(dir, 'flink.txt') };
-    for (const engine of ['eddy', 'flink'] as const) {
-      // The seed's pairwise mean depends on arrival order, which parallel sources interleave differently per run.
-      const parallelism = query === 'seed' ? 1 : options.parallelism;
-      await runOnce(engine, { query, events: options.checkEvents, parallelism, output: files[engine] });
-    }
-    const eddy = readFileSync(files.eddy, 'utf8');
-    return { same: eddy === readFileSync(files.flink, 'utf8'), lines: eddy.split('\n').filter(Boolean).length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** Options whose default depends on the suite: the value given, or undefined when none was. */
+type Given = (name: 'events' | 'checkEvents') => number | undefined;
 
 interface Row {
   workload: string;
@@ -94,7 +83,7 @@ function table(rows: readonly Row[], options: Options): string {
 async function compare(options: Options): Promise<void> {
   const rows: Row[] = [];
   for (const workload of options.workloads ?? WORKLOADS) {
-    const check = await sameResults(workload, options);
+    const check = await sameResults(workload, options.checkEvents, options.parallelism);
     console.error(`${workload}: ${check.same ? 'same results' : 'DIFFERENT results'} on ${options.checkEvents} events (${check.lines} lines)`);
     const row: Row = { workload, same: check.same, checkLines: check.lines, runs: { eddy: [], flink: [] } };
     for (let round = 0; round < options.rounds; round++) {
@@ -122,15 +111,51 @@ async function compareLatency(options: Options): Promise<void> {
   if (options.write) writeSection('compare-latency', 'Latency against Apache Flink (seed job and q5)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, body);
 }
 
-await new Command()
+async function compareCheckpoints(options: Options, given: Given): Promise<void> {
+  const workloads = options.workloads ?? Object.keys(CHECKPOINT_WORKLOADS);
+  const body = await checkpointSuite({
+    workloads,
+    parallelism: options.parallelism,
+    rounds: options.rounds,
+    events: given('events'),
+    intervalMs: options.checkpointInterval,
+    checkEvents: given('checkEvents') ?? 1_000_000,
+    checkIntervalMs: options.checkInterval,
+  });
+  console.log(`\n${body}\n\nMachine: ${machineLine()}`);
+  if (options.write) writeSection('compare-checkpoints', 'Checkpointing cost on eddy and Apache Flink (seed job and Nexmark)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, body);
+}
+
+/** Why --workloads names one the suite does not run, or undefined. */
+function unknownWorkloads(options: Options): string | undefined {
+  const allowed = options.suite === 'latency' ? LATENCY_WORKLOADS : WORKLOADS;
+  const unknown = (options.workloads ?? []).filter((w) => !allowed.includes(w));
+  return unknown.length === 0 ? undefined : `--workloads: ${unknown.join(', ')} not among ${allowed.join(',')} (suite ${options.suite}).`;
+}
+
+const program = new Command();
+await program
   .name('bench:compare')
-  .addOption(new Option('--suite <suite>', 'throughput: the table of events/s; latency: percentiles at 10/50/90 % load').choices(['throughput', 'latency']).default('throughput'))
-  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run)', positive, 2_000_000)
+  .addOption(
+    new Option('--suite <suite>', 'throughput: the table of events/s; latency: percentiles at 10/50/90 % load; checkpoints: events/s without and with checkpoints')
+      .choices(['throughput', 'latency', 'checkpoints'])
+      .default('throughput'),
+  )
+  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run; checkpoints suite: default per workload, 8-20 M)', positive, 2_000_000)
   .option('--parallelism <n>', 'parallelism of both engines', positive, 2)
   .option('--rounds <n>', 'runs per engine and workload', positive, 3)
-  .option('--check-events <n>', 'events for the same-results check', positive, 20_000)
-  .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11 (latency suite: of seed,q5)', (v: string) => v.split(','))
+  .option('--check-events <n>', 'events for the same-results check (checkpoints suite: default 1000000)', positive, 20_000)
+  .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11 (latency suite: of seed,q5; checkpoints suite: default seed,q5,q11)', (v: string) => v.split(','))
   .option('--seconds <s>', 'latency suite: how long each paced run lasts', positive, 10)
+  .option('--checkpoint-interval <ms>', 'checkpoints suite: ms between checkpoints in the timed runs', positive, 1000)
+  .option('--check-interval <ms>', 'checkpoints suite: ms between checkpoints in the same-results check', positive, 100)
   .option('--no-write', 'do not replace the section in bench/RESULTS.md (nor the chart)')
-  .action((options: Options) => (options.suite === 'latency' ? compareLatency(options) : compare(options)))
+  .action((options: Options) => {
+    const unknown = unknownWorkloads(options);
+    if (unknown !== undefined) program.error(`error: ${unknown}`);
+    const given: Given = (name) => (program.getOptionValueSource(name) === 'default' ? undefined : options[name]);
+    if (options.suite === 'latency') return compareLatency(options);
+    if (options.suite === 'checkpoints') return compareCheckpoints(options, given);
+    return compare(options);
+  })
   .parseAsync();

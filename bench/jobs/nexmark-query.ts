@@ -2,7 +2,8 @@
 // job on generated readings, bench/nexmark/sensor.ts) -> a discarding sink (its records-in metric,
 // summed over subtasks, is the number of results), or, with `output`, the results formatted as
 // output lines and collected back to the main thread. With `latency`, the seed job or q5 on a
-// paced, stamped source, measured at their keyed window operator (bench/nexmark/latency.ts).
+// paced, stamped source, measured at their keyed window operator (bench/nexmark/latency.ts). With
+// `checkpoint`, the job checkpoints every `intervalMs` into `dir`, exactly once, and does not restart.
 
 import { defineJob } from '../../src/index.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';
@@ -23,6 +24,8 @@ export interface NexmarkJobArgs {
   output: boolean;
   /** Latency mode (seed and q5 only). */
   latency?: LatencyArgs;
+  /** Checkpoints every `intervalMs` into `dir` (exactly once); a failure fails the run instead of restarting it. */
+  checkpoint?: { intervalMs: number; dir: string };
 }
 
 /** The operator name of the discarding sink (what `sinkTo` calls it), whose records-in is the number of results (= output lines). */
@@ -30,7 +33,8 @@ export const NEXMARK_SINK = 'Sink';
 
 export default defineJob((env, args: NexmarkJobArgs) => {
   let job: QueryJob<any>;
-  const { latency } = args;
+  const { latency, checkpoint } = args;
+  if (checkpoint !== undefined) env.enableCheckpointing(checkpoint.intervalMs, { dir: checkpoint.dir, mode: 'exactly-once' }).setRestartStrategy({ type: 'none' });
   if (latency !== undefined && args.query !== 'seed' && args.query !== 'q5') {
     throw new RangeError(`Latency mode measures the seed job and q5, not "${args.query}".`);
   }

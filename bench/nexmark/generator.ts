@@ -8,7 +8,8 @@
 // one scratch buffer and read back as a one-byte string.
 
 import { Buffer } from 'node:buffer';
-import { WatermarkStrategy, type DataStream, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext, type StreamExecutionEnvironment } from '../../src/index.js';
+import { WatermarkStrategy, type DataStream, type Source, type SourceReader, type SourceReaderContext, type StreamExecutionEnvironment } from '../../src/index.js';
+import { RECORDS_PER_POLL, StrideReader, type StrideSplit } from './stride-reader.js';
 
 // ---- Constants (SPEC.md, "Event kinds and ids") ----
 
@@ -330,13 +331,14 @@ export function eventAt(n: number, rate: number = DEFAULT_RATE): NexmarkEvent {
 // ---- The source ----
 
 /** Events per `pollNext`. */
-export const EVENTS_PER_POLL = 512;
+export const EVENTS_PER_POLL = RECORDS_PER_POLL;
 
 /**
  * Events 0 .. count-1 at `rate` events per second of event time; subtask i of p generates
- * n = i, i + p, i + 2p, ... (timestamps grow within a subtask). Bounded.
+ * n = i, i + p, i + 2p, ... (timestamps grow within a subtask). Bounded; its readers checkpoint
+ * their position (stride-reader.ts).
  */
-export class NexmarkSource implements Source<NexmarkEvent> {
+export class NexmarkSource implements Source<NexmarkEvent, StrideSplit> {
   readonly boundedness = 'bounded';
 
   constructor(
@@ -347,31 +349,9 @@ export class NexmarkSource implements Source<NexmarkEvent> {
     if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`NexmarkSource: rate must be a positive number of events per second, got ${rate}`);
   }
 
-  createReader(ctx: SourceReaderContext): SourceReader<NexmarkEvent> {
-    return new NexmarkReader(this.count, this.rate, ctx.subtask, ctx.parallelism);
-  }
-}
-
-class NexmarkReader implements SourceReader<NexmarkEvent> {
-  constructor(
-    private readonly count: number,
-    private readonly rate: number,
-    private next: number,
-    private readonly step: number,
-  ) {}
-
-  pollNext(output: ReaderOutput<NexmarkEvent>): InputStatus {
-    const { count, rate, step } = this;
-    let n = this.next;
-    for (let i = 0; i < EVENTS_PER_POLL && n < count; i++, n += step) {
-      output.collect(eventAt(n, rate));
-    }
-    this.next = n;
-    return n < count ? 'more-available' : 'end-of-input';
-  }
-
-  isAvailable(): Promise<void> {
-    return Promise.resolve();
+  createReader(ctx: SourceReaderContext<StrideSplit>): SourceReader<NexmarkEvent, StrideSplit> {
+    const { rate } = this;
+    return new StrideReader(this.count, ctx, (n) => eventAt(n, rate));
   }
 }
 

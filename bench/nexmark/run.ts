@@ -4,17 +4,22 @@
 //   node dist/bench/nexmark/run.js --query seed --events 1000000 --parallelism 2 [--devices D] [--rate R]
 //   node dist/bench/nexmark/run.js --dump 60 [--query seed] [--rate R] [--devices D]
 //   node dist/bench/nexmark/run.js --query seed|q5 --latency --rate-limit 200000 --seconds 10 [--warmup-seconds 1]
+//   node dist/bench/nexmark/run.js --query q5 --events 4000000 --checkpoint-interval 1000 [--checkpoint-dir DIR]
 //
 // A run prints SPEC.md's JSON report as its last stdout line; with --output it writes the query's
 // output lines, sorted, to FILE. --dump prints the first N events (readings with --query seed) as
 // JSON lines, to diff the two generators. --latency runs the seed job or q5 on a source paced to
 // --rate-limit records per second for --seconds, event time advancing with wall time, and adds the
 // percentiles of stamp -> arrival at the keyed window operator to the report (bench/nexmark/latency.ts).
+// --checkpoint-interval checkpoints every MS (exactly once) into --checkpoint-dir (default: a fresh
+// temporary folder, removed after the run) and adds the completed checkpoints to the report.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runJob } from '../../src/index.js';
+import { runJob, type CheckpointStats } from '../../src/index.js';
 import { NEXMARK_SINK, type NexmarkJobArgs } from '../jobs/nexmark-query.js';
 import { nowMs } from '../utils/clock.js';
 import { SharedHistogram } from '../utils/shared-histogram.js';
@@ -67,6 +72,33 @@ export interface NexmarkReport {
   p99us?: number;
   p999us?: number;
   maxUs?: number;
+  /** With checkpoints only: the interval, and the checkpoints the job completed and failed (the final one of a bounded job included). */
+  checkpointIntervalMs?: number;
+  checkpoints?: number;
+  checkpointsFailed?: number;
+  /** Over the completed checkpoints: trigger -> last acknowledgement (ms), and the bytes of their state files. */
+  checkpointAvgMs?: number;
+  checkpointMaxMs?: number;
+  checkpointAvgBytes?: number;
+  checkpointMaxBytes?: number;
+}
+
+/** The checkpoint fields of a report (SPEC.md) from a job's checkpoint history; savepoints are left out. */
+export function checkpointReport(intervalMs: number, history: readonly CheckpointStats[]): Partial<NexmarkReport> {
+  const checkpoints = history.filter((c) => c.kind === 'checkpoint');
+  const done = checkpoints.filter((c) => c.status === 'completed');
+  const average = (values: number[]) => (values.length === 0 ? 0 : Math.round(values.reduce((a, b) => a + b, 0) / values.length));
+  const durations = done.map((c) => c.durationMs);
+  const sizes = done.map((c) => c.sizeBytes);
+  return {
+    checkpointIntervalMs: intervalMs,
+    checkpoints: done.length,
+    checkpointsFailed: checkpoints.length - done.length,
+    checkpointAvgMs: average(durations),
+    checkpointMaxMs: Math.round(Math.max(0, ...durations)),
+    checkpointAvgBytes: average(sizes),
+    checkpointMaxBytes: Math.max(0, ...sizes),
+  };
 }
 
 /** A latency run: `rateLimit` records per second for `seconds`, ages measured after the first `warmupSeconds`. */
@@ -74,6 +106,8 @@ export interface LatencyOptions {
   rateLimit: number;
   seconds: number;
   warmupSeconds: number;
+  checkpointInterval?: number;
+  checkpointDir?: string;
 }
 
 export interface NexmarkRunOptions {
@@ -89,6 +123,8 @@ export interface NexmarkRunOptions {
   collect?: boolean;
   /** Latency mode (seed and q5): `events` is then rateLimit * seconds. */
   latency?: LatencyOptions;
+  /** Checkpoints every `intervalMs` into `dir` (default: a fresh temporary folder, removed after the run). */
+  checkpoint?: { intervalMs: number; dir?: string };
 }
 
 /** Runs one query as an eddy job; measures from submission to the end of the job. */
@@ -103,6 +139,18 @@ export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: 
     devices: options.devices ?? DEFAULT_DEVICES,
     output: options.collect === true,
   };
+  const { checkpoint } = options;
+  const temporary = checkpoint !== undefined && checkpoint.dir === undefined ? mkdtempSync(join(tmpdir(), 'eddy-nexmark-chk-')) : undefined;
+  if (checkpoint !== undefined) args.checkpoint = { intervalMs: checkpoint.intervalMs, dir: checkpoint.dir ?? temporary! };
+  try {
+    return await runMeasured(options, args, events);
+  } finally {
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+async function runMeasured(options: NexmarkRunOptions, args: NexmarkJobArgs, events: number): Promise<{ report: NexmarkReport; lines: string[] | undefined }> {
+  const { latency } = options;
   const job = new URL('../jobs/nexmark-query.js', import.meta.url);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -137,6 +185,7 @@ export async function runNexmark(options: NexmarkRunOptions): Promise<{ report: 
       maxUs: ages.maxValue,
     });
   }
+  if (args.checkpoint !== undefined) Object.assign(report, checkpointReport(args.checkpoint.intervalMs, result.checkpoints));
   return { report, lines };
 }
 
@@ -184,6 +233,8 @@ interface CliOptions {
   rateLimit?: number;
   seconds: number;
   warmupSeconds: number;
+  checkpointInterval?: number;
+  checkpointDir?: string;
 }
 
 async function main(): Promise<void> {
@@ -201,6 +252,8 @@ async function main(): Promise<void> {
     .addOption(new Option('--rate-limit <r>', 'latency mode: records per second of wall time').argParser(positiveNumber))
     .addOption(new Option('--seconds <s>', 'latency mode: how long the source runs').argParser(positiveNumber).default(10))
     .addOption(new Option('--warmup-seconds <s>', 'latency mode: records stamped in the first s seconds are not measured').argParser(nonNegativeNumber).default(1))
+    .addOption(new Option('--checkpoint-interval <ms>', 'checkpoint every ms milliseconds (exactly once); the report adds the completed checkpoints').argParser(wholeNumber(10)))
+    .option('--checkpoint-dir <dir>', 'with --checkpoint-interval: the checkpoint folder (default: a fresh temporary folder, removed after the run)')
     .parse();
   const o = program.opts<CliOptions>();
   if (o.dump !== undefined) {
@@ -215,7 +268,9 @@ async function main(): Promise<void> {
   const latency = o.latency === true ? { rateLimit: o.rateLimit!, seconds: o.seconds, warmupSeconds: o.warmupSeconds } : undefined;
   const events = o.events ?? (latency === undefined ? undefined : 0);
   if (query === undefined || events === undefined) return program.error('error: --query and --events are required (or --dump N, or --latency).');
-  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined, latency });
+  if (o.checkpointDir !== undefined && o.checkpointInterval === undefined) return program.error('error: --checkpoint-dir needs --checkpoint-interval MS.');
+  const checkpoint = o.checkpointInterval === undefined ? undefined : { intervalMs: o.checkpointInterval, dir: o.checkpointDir };
+  const { report, lines } = await runNexmark({ query, events, parallelism: o.parallelism, rate: o.rate, devices: o.devices, collect: o.output !== undefined, latency, checkpoint });
   if (o.output !== undefined) writeLines(o.output, lines!);
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -12,8 +12,6 @@ import {
   WatermarkStrategy,
   type Collector,
   type DataStream,
-  type InputStatus,
-  type ReaderOutput,
   type Source,
   type SourceReader,
   type SourceReaderContext,
@@ -21,7 +19,8 @@ import {
   type TimeWindow,
   type WindowAssigner,
 } from '../../src/index.js';
-import { dateTimeOf, EVENTS_PER_POLL, nextInt, OUT_OF_ORDERNESS_MS, seed } from './generator.js';
+import { dateTimeOf, nextInt, OUT_OF_ORDERNESS_MS, seed } from './generator.js';
+import { StrideReader, type StrideSplit } from './stride-reader.js';
 import type { QueryJob } from './queries.js';
 
 /** A sensor reading, fields in the Flink reference's order. */
@@ -52,8 +51,8 @@ export function readingAt(n: number, rate: number = DEFAULT_SEED_RATE, devices: 
   return { device_id, temp, ts: dateTimeOf(n, rate) };
 }
 
-/** Readings 0 .. count-1; subtask i of p reads n = i, i + p, ... Bounded. */
-export class ReadingSource implements Source<Reading> {
+/** Readings 0 .. count-1; subtask i of p reads n = i, i + p, ... Bounded; its readers checkpoint their position. */
+export class ReadingSource implements Source<Reading, StrideSplit> {
   readonly boundedness = 'bounded';
 
   constructor(
@@ -66,17 +65,9 @@ export class ReadingSource implements Source<Reading> {
     if (!Number.isSafeInteger(devices) || devices < 1) throw new RangeError(`ReadingSource: devices must be a whole number >= 1, got ${devices}`);
   }
 
-  createReader(ctx: SourceReaderContext): SourceReader<Reading> {
-    const { count, rate, devices } = this;
-    const step = ctx.parallelism;
-    let n = ctx.subtask;
-    return {
-      pollNext(output: ReaderOutput<Reading>): InputStatus {
-        for (let i = 0; i < EVENTS_PER_POLL && n < count; i++, n += step) output.collect(readingAt(n, rate, devices));
-        return n < count ? 'more-available' : 'end-of-input';
-      },
-      isAvailable: () => Promise.resolve(),
-    };
+  createReader(ctx: SourceReaderContext<StrideSplit>): SourceReader<Reading, StrideSplit> {
+    const { rate, devices } = this;
+    return new StrideReader(this.count, ctx, (n) => readingAt(n, rate, devices));
   }
 }
 

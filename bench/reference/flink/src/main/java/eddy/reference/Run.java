@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -39,6 +41,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                         window operator measures stamp -> arrival (HDR histogram, µs); records
  *                         stamped in the first W seconds (default 1) are not measured
  *   [--dump N]            print the first N events (readings with --query seed) as JSON lines
+ *   [--checkpoint-interval MS [--checkpoint-dir DIR]]
+ *                         checkpoint every MS ms, exactly once, hashmap state, filesystem storage in
+ *                         DIR (default: a fresh temporary folder, removed after the run); the report
+ *                         adds the checkpoints' count, duration and size (Checkpoints.java)
  * </pre>
  */
 public final class Run {
@@ -59,6 +65,8 @@ public final class Run {
     double warmupSeconds = 1;
     long dump = -1;
     String log;
+    Long checkpointInterval;
+    String checkpointDir;
 
     static Args parse(String[] argv) {
       Args a = new Args();
@@ -84,6 +92,8 @@ public final class Run {
           case "--warmup-seconds" -> a.warmupSeconds = Double.parseDouble(v);
           case "--dump" -> a.dump = parseCount(v);
           case "--log" -> a.log = v;
+          case "--checkpoint-interval" -> a.checkpointInterval = parseCount(v);
+          case "--checkpoint-dir" -> a.checkpointDir = v;
           default -> throw new IllegalArgumentException("unknown flag " + flag);
         }
       }
@@ -93,6 +103,12 @@ public final class Run {
       if (a.latency && a.rateLimit <= 0) throw new IllegalArgumentException("--latency needs --rate-limit EVENTS_PER_SECOND");
       if (a.latency && !a.query.equals("seed") && !a.query.equals("q5")) {
         throw new IllegalArgumentException("--latency supports --query seed and q5");
+      }
+      if (a.checkpointInterval != null && a.checkpointInterval < 10) {
+        throw new IllegalArgumentException("--checkpoint-interval needs at least 10 (ms between checkpoints)");
+      }
+      if (a.checkpointDir != null && a.checkpointInterval == null) {
+        throw new IllegalArgumentException("--checkpoint-dir needs --checkpoint-interval MS");
       }
       if (!a.latency) a.rateLimit = 0;
       return a;
@@ -131,6 +147,12 @@ public final class Run {
 
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    Path temporaryCheckpoints = null;
+    if (a.checkpointInterval != null) {
+      Path dir = a.checkpointDir != null ? Path.of(a.checkpointDir)
+          : (temporaryCheckpoints = Files.createTempDirectory("eddy-flink-chk-"));
+      Checkpoints.configure(conf, a.checkpointInterval, dir);
+    }
     MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
         .setConfiguration(conf)
         .setNumTaskManagers(1)
@@ -146,6 +168,7 @@ public final class Run {
       exit = runJob(cluster, conf, a, a.count(), true);
     } finally {
       cluster.closeAsync().get();
+      if (temporaryCheckpoints != null) deleteRecursively(temporaryCheckpoints);
     }
     System.out.flush();
     System.exit(exit);
@@ -157,6 +180,7 @@ public final class Run {
     env.setParallelism(a.parallelism);
     env.getConfig().enableObjectReuse();
     if (a.bufferTimeout != null) env.setBufferTimeout(a.bufferTimeout);
+    if (a.checkpointInterval != null) env.enableCheckpointing(a.checkpointInterval, CheckpointingMode.EXACTLY_ONCE);
     Queries.Options options = new Queries.Options(count, a.eventTimeRate(), a.devices, a.latency ? a.rateLimit : 0);
     Queries.Job<?> job = Queries.build(a.query, env, options);
     attachSink(job, a.output != null && report);
@@ -206,6 +230,9 @@ public final class Run {
           .append(",\"p999us\":").append(merged.getValueAtPercentile(99.9))
           .append(",\"maxUs\":").append(merged.getMaxValue());
     }
+    if (a.checkpointInterval != null) {
+      json.append(Checkpoints.reportFields(a.checkpointInterval, cluster.getArchivedExecutionGraph(id).get().getCheckpointStatsSnapshot()));
+    }
     json.append('}');
     System.out.println(json);
     return 0;
@@ -224,6 +251,12 @@ public final class Run {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 
   /** VmHWM of /proc/self/status, in bytes (0 where there is no /proc). */
