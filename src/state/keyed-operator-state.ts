@@ -70,9 +70,10 @@ export class KeyedOperatorState {
     const parts: KeyGroupStateSnapshot[] = [];
     const { start, end } = this.backend.keyGroupRange;
     const watermark = Math.max(this.timers?.currentWatermark() ?? Number.NEGATIVE_INFINITY, this.restoredWatermark);
+    const timersByGroup = this.timers?.snapshotByKeyGroup();
     for (let keyGroup = start; keyGroup <= end; keyGroup++) {
       const { states } = this.backend.snapshotKeyGroup(keyGroup);
-      const timers = this.timers?.snapshotKeyGroup(keyGroup) ?? this.restoredTimersOf(keyGroup);
+      const timers = timersByGroup === undefined ? this.restoredTimersOf(keyGroup) : (timersByGroup.get(keyGroup) ?? []);
       if (states.length > 0 || timers.length > 0) parts.push({ keyGroup, states, timers, watermark });
     }
     return parts;

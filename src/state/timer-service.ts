@@ -86,12 +86,11 @@ class TimerQueue<N> {
     return keys;
   }
 
-  /** Calls `fn` for every timer of `keyGroup`, in time order of registration. */
-  forEachInGroup(keyGroup: number, fn: (time: number, key: Key, namespace: N) => void): void {
+  /** Calls `fn` for every timer, in order of registration of their times. */
+  forEach(fn: (time: number, keyGroup: number, key: Key, namespace: N) => void): void {
     for (const [time, keys] of this.byTime) {
       for (const entry of keys.values()) {
-        if (entry.keyGroup !== keyGroup) continue;
-        for (const namespace of entry.namespaces) fn(time, entry.key, namespace);
+        for (const namespace of entry.namespaces) fn(time, entry.keyGroup, entry.key, namespace);
       }
     }
   }
@@ -152,15 +151,20 @@ export class HeapTimerService<N extends string | number> implements InternalTime
     return this.eventTimers.size + this.processingTimers.size;
   }
 
-  /** The timers of one owned key group as plain data. */
-  snapshotKeyGroup(keyGroup: number): TimersSnapshot {
-    const timers: TimersSnapshot = [];
-    this.eventTimers.forEachInGroup(keyGroup, (time, key, ns) => timers.push(['event-time', time, key, ns]));
-    this.processingTimers.forEachInGroup(keyGroup, (time, key, ns) => timers.push(['processing-time', time, key, ns]));
-    return timers;
+  /** Every timer as plain data, by key group: one pass over the timers, whatever the number of key groups. */
+  snapshotByKeyGroup(): Map<number, TimersSnapshot> {
+    const groups = new Map<number, TimersSnapshot>();
+    const add = (domain: TimersSnapshot[number][0]) => (time: number, keyGroup: number, key: Key, namespace: N) => {
+      let timers = groups.get(keyGroup);
+      if (timers === undefined) groups.set(keyGroup, (timers = []));
+      timers.push([domain, time, key, namespace]);
+    };
+    this.eventTimers.forEach(add('event-time'));
+    this.processingTimers.forEach(add('processing-time'));
+    return groups;
   }
 
-  /** Adds the timers of a key group's snapshot (from any subtask's `snapshotKeyGroup`). */
+  /** Adds the timers of a key group's snapshot (from any subtask's `snapshotByKeyGroup`). */
   restoreKeyGroup(keyGroup: number, timers: TimersSnapshot): void {
     for (const [domain, time, key, namespace] of timers) {
       const stateKey = stateKeyOf(key);
