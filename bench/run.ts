@@ -1,7 +1,10 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
-// --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor, latency.
+// --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
+// latency (run by default), and checkpoints and chaos (only when named: they take minutes).
 
 import { Command, InvalidArgumentError } from 'commander';
+import { chaosSuite } from './checkpoints/chaos.js';
+import { checkpointsSuite } from './checkpoints/suite.js';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
 import { sensorJob } from './sensor-job.js';
@@ -19,6 +22,8 @@ function positive(value: string): number {
 interface Options {
   count: number;
   rounds: number;
+  runs: number;
+  seed: number;
   write: boolean;
 }
 
@@ -51,8 +56,18 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = `${latencyTable(rows)}\n\nCPU used by an idle job (unbounded source with no data, p=2) over 3 s: ${(idle * 100).toFixed(2)} % of one core.`;
       break;
     }
+    case 'checkpoints': {
+      title = 'Checkpoints: throughput, snapshot cost, recovery, alignment';
+      body = await checkpointsSuite({ rounds: options.rounds });
+      break;
+    }
+    case 'chaos': {
+      title = 'Chaos: exactly once under failures at random points';
+      body = await chaosSuite(options.runs, options.seed);
+      break;
+    }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor or latency.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints or chaos.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -60,9 +75,11 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency (default: all)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos (default: the first four)')
   .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
   .option('--rounds <n>', 'rounds per variant', positive, 5)
+  .option('--runs <n>', 'chaos runs', positive, 200)
+  .option('--seed <n>', 'seed of the chaos runs (default: from the clock; printed, to replay)', positive, Date.now() % 1_000_000)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
   .action(async (suites: string[], options: Options) => {
     for (const suite of suites.length === 0 ? ['micro', 'efficiency', 'sensor', 'latency'] : suites) await runSuite(suite, options);

@@ -1,9 +1,12 @@
-// Benchmark job: generate -> map -> keyBy -> rolling sum -> discard (BENCHMARKS.md, engine efficiency).
+// Benchmark job: generate -> map -> keyBy -> rolling sum -> discard (BENCHMARKS.md, engine
+// efficiency); with `checkpoint`, checkpointed (bench/jobs/checkpointing.ts).
 
 import { defineJob } from '../../src/index.js';
 import { keyedRecord } from '../utils/keyed-records.js';
+import { enableBenchCheckpoints, type BenchCheckpointArgs } from './checkpointing.js';
 
-export default defineJob((env, args: { count: number; keys: number }) => {
+export default defineJob((env, args: { count: number; keys: number; checkpoint?: BenchCheckpointArgs }) => {
+  enableBenchCheckpoints(env, args.checkpoint);
   env
     .fromSequence(0, args.count - 1)
     .map((i) => keyedRecord(i, args.keys))

@@ -6,6 +6,7 @@
 // `checkpoint`, the job checkpoints every `intervalMs` into `dir`, exactly once, and does not restart.
 
 import { defineJob } from '../../src/index.js';
+import { enableBenchCheckpoints, type BenchCheckpointArgs } from './checkpointing.js';
 import { DEFAULT_RATE, nexmarkStream } from '../nexmark/generator.js';
 import { latencyQ5, latencySeedJob, type LatencyArgs } from '../nexmark/latency.js';
 import { isQueryName, QUERIES, type QueryJob } from '../nexmark/queries.js';
@@ -25,7 +26,7 @@ export interface NexmarkJobArgs {
   /** Latency mode (seed and q5 only). */
   latency?: LatencyArgs;
   /** Checkpoints every `intervalMs` into `dir` (exactly once); a failure fails the run instead of restarting it. */
-  checkpoint?: { intervalMs: number; dir: string };
+  checkpoint?: BenchCheckpointArgs;
 }
 
 /** The operator name of the discarding sink (what `sinkTo` calls it), whose records-in is the number of results (= output lines). */
@@ -34,7 +35,7 @@ export const NEXMARK_SINK = 'Sink';
 export default defineJob((env, args: NexmarkJobArgs) => {
   let job: QueryJob<any>;
   const { latency, checkpoint } = args;
-  if (checkpoint !== undefined) env.enableCheckpointing(checkpoint.intervalMs, { dir: checkpoint.dir, mode: 'exactly-once' }).setRestartStrategy({ type: 'none' });
+  enableBenchCheckpoints(env, checkpoint);
   if (latency !== undefined && args.query !== 'seed' && args.query !== 'q5') {
     throw new RangeError(`Latency mode measures the seed job and q5, not "${args.query}".`);
   }
