@@ -1,28 +1,32 @@
 // An actor's part in checkpoints: a source emits the barrier of a triggered checkpoint between two
 // polls; any actor, once its inputs aligned a barrier, forwards it, snapshots its operators (and
-// a source its reader's splits), writes the snapshot file off the hot path and acknowledges; it
-// runs the completions the coordinator sends (sinks commit) between two steps of its loop.
+// a source its reader's splits), encodes their keyed state key group by key group in short slices
+// between the steps of its loop (a group the actor is about to touch first), then writes the
+// snapshot file off the hot path and acknowledges; it runs the completions the coordinator sends
+// (sinks commit) between two steps of its loop.
 
 import type { MasterEndpoint } from './thread-task.js';
 import { CheckpointStorage } from '../checkpoint/checkpoint-storage.js';
-import { encodeSnapshot } from '../checkpoint/snapshot-codec.js';
 import { serializeError } from '../core/errors.js';
 import type { SourceReader } from '../core/source.js';
 import type { CheckpointBarrier } from '../core/stream-element.js';
-import type { OperatorChain, OperatorSnapshot } from './operator-chain.js';
+import type { OperatorChain, TakenOperatorSnapshot } from './operator-chain.js';
+import { encodePart, encodeSubtaskFile } from './subtask-snapshot.js';
 import type { CheckpointTrigger } from './thread-task.js';
 
-/** What an actor's checkpoint file holds. */
-export interface SubtaskSnapshot {
-  readonly formatVersion: 1;
+/** How long one step of the actor's loop may spend encoding key groups, ms. */
+const ENCODE_SLICE_MS = 1;
+
+/** A snapshot taken at its barrier whose keyed state is still being encoded. */
+interface SnapshotInProgress {
   readonly checkpointId: number;
-  /** The chain's name ("Source -> Map"), for people reading a checkpoint. */
-  readonly vertexName: string;
-  readonly subtask: number;
-  readonly parallelism: number;
-  readonly operators: readonly OperatorSnapshot[];
-  /** For a source subtask: the source's uid and its reader's splits (undefined: the reader cannot resume). */
-  readonly source: { readonly uid: string; readonly splits: readonly unknown[] | undefined } | undefined;
+  readonly operators: readonly TakenOperatorSnapshot[];
+  /** The operators' own state, encoded at the barrier. */
+  readonly ownState: readonly (Uint8Array | undefined)[];
+  readonly source: { readonly uid: string; readonly splits: Uint8Array | undefined } | undefined;
+  /** The time the actor spent on it so far, ms. */
+  syncMs: number;
+  readonly alignmentMs: number;
 }
 
 /** The folders of the thread's checkpoints: a trigger may reach the thread after its barrier reached an actor. */
@@ -72,6 +76,7 @@ export class ActorCheckpoints {
   private finishRequested = false;
   /** Snapshot files being written. */
   private readonly writes = new Set<Promise<void>>();
+  private inProgress: SnapshotInProgress | undefined;
 
   constructor(
     private readonly identity: ActorIdentity,
@@ -86,7 +91,7 @@ export class ActorCheckpoints {
 
   /** Whether the coordinator asked for something the actor has not done yet. */
   get hasWork(): boolean {
-    return this.trigger !== undefined || this.completed.length > 0;
+    return this.trigger !== undefined || this.completed.length > 0 || this.inProgress !== undefined;
   }
 
   /** Whether the job's final checkpoint completed: a finished actor may close. */
@@ -118,8 +123,12 @@ export class ActorCheckpoints {
     this.wake();
   }
 
-  /** Does what was asked since the last step: a source's barrier, then the completions, in order. */
+  /**
+   * Does what was asked since the last step: a slice of encoding of the snapshot in progress, a
+   * source's barrier, then the completions, in order.
+   */
   async runPending(): Promise<void> {
+    if (this.inProgress !== undefined) this.encodeSlice(this.inProgress);
     const trigger = this.trigger;
     if (trigger !== undefined) {
       this.trigger = undefined;
@@ -135,29 +144,59 @@ export class ActorCheckpoints {
 
   /**
    * This actor's part of checkpoint `barrier`: forwards the barrier (so the next actors align
-   * sooner), snapshots the operators and the reader between two records, and writes the file
+   * sooner), snapshots the operators and the reader between two records (their own state and the
+   * splits encoded now, the keyed state as it goes on), and once all is encoded writes the file
    * while the actor goes on. A failure of the operators fails the job; a failure to write
    * declines the checkpoint.
    */
   async snapshot(barrier: CheckpointBarrier, alignmentMs: number): Promise<void> {
+    if (this.inProgress !== undefined) this.finishEncoding(this.inProgress);
     const started = performance.now();
     const { checkpointId } = barrier;
     this.chain.forwardBarrier(barrier);
     const operators = await this.chain.snapshotState(checkpointId);
-    const source = this.source === undefined ? undefined : { uid: this.source.uid, splits: this.source.reader.snapshotState?.(checkpointId) };
-    const { vertexName, subtask, parallelism } = this.identity;
-    const snapshot: SubtaskSnapshot = { formatVersion: 1, checkpointId, vertexName, subtask, parallelism, operators, source };
-    const bytes = encodeSnapshot(snapshot);
-    const statefulUids = operators.filter((op) => op.state !== undefined || (op.keyed?.length ?? 0) > 0).map((op) => op.uid);
-    if (source?.splits !== undefined) statefulUids.push(source.uid);
-    const write = this.write(checkpointId, bytes, statefulUids, performance.now() - started, alignmentMs);
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write));
+    const source = this.source === undefined ? undefined : { uid: this.source.uid, splits: encodePart(this.source.reader.snapshotState?.(checkpointId)) };
+    const ownState = operators.map((op) => encodePart(op.state));
+    const snapshot: SnapshotInProgress = { checkpointId, operators, ownState, source, syncMs: performance.now() - started, alignmentMs };
+    if (operators.every((op) => op.keyed === undefined || op.keyed.complete)) this.finishEncoding(snapshot);
+    else this.inProgress = snapshot;
   }
 
-  /** Waits for the files still being written (the thread must not end before they are acknowledged). */
+  /** Waits for the snapshot still being encoded and the files still being written (the thread must not end before they are acknowledged). */
   async drainWrites(): Promise<void> {
+    if (this.inProgress !== undefined) this.finishEncoding(this.inProgress);
     while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
+  /** Encodes key groups of `snapshot` for one slice; writes it once all are. */
+  private encodeSlice(snapshot: SnapshotInProgress): void {
+    const started = performance.now();
+    const deadline = started + ENCODE_SLICE_MS;
+    let complete = true;
+    for (const op of snapshot.operators) {
+      if (op.keyed !== undefined && !op.keyed.step(deadline)) {
+        complete = false;
+        break;
+      }
+    }
+    snapshot.syncMs += performance.now() - started;
+    if (complete) this.finishEncoding(snapshot);
+  }
+
+  /** Encodes what is left of `snapshot` now and starts writing its file. */
+  private finishEncoding(snapshot: SnapshotInProgress): void {
+    const started = performance.now();
+    if (this.inProgress === snapshot) this.inProgress = undefined;
+    const { checkpointId, source } = snapshot;
+    const operators = snapshot.operators.map((op, i) => ({ uid: op.uid, state: snapshot.ownState[i], keyed: op.keyed?.finish() }));
+    const { vertexName, subtask, parallelism } = this.identity;
+    const bytes = encodeSubtaskFile({ checkpointId, vertexName, subtask, parallelism }, operators, source);
+    const statefulUids = operators.filter((op) => op.state !== undefined || (op.keyed?.length ?? 0) > 0).map((op) => op.uid);
+    if (source?.splits !== undefined) statefulUids.push(source.uid);
+    const syncMs = snapshot.syncMs + performance.now() - started;
+    const write = this.write(checkpointId, bytes, statefulUids, syncMs, snapshot.alignmentMs);
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
   }
 
   private async write(checkpointId: number, bytes: Uint8Array, statefulUids: readonly string[], syncMs: number, alignmentMs: number): Promise<void> {

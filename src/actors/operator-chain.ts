@@ -7,6 +7,7 @@ import type { JobVertex, PlannedJob } from '../core/job-plan.js';
 import type { AnyOperator, OneInputOperator, Output, TwoInputOperator } from '../core/operator.js';
 import { END_OF_INPUT, type CheckpointBarrier } from '../core/stream-element.js';
 import type { KeyGroupStateSnapshot } from '../state/keyed-operator-state.js';
+import type { KeyedSnapshotTask } from '../state/keyed-snapshot-task.js';
 import { attributed, attributedSync, tagged } from './operator-failure.js';
 import type { OperatorServices } from './operator-services.js';
 import type { Downstream } from './downstream.js';
@@ -170,6 +171,16 @@ export interface OperatorSnapshot {
   readonly keyed: KeyGroupStateSnapshot[] | undefined;
 }
 
+/**
+ * One operator's part of a chain snapshot as the barrier takes it: its own state, and its keyed
+ * state and timers, which the task encodes key group by key group while the actor goes on.
+ */
+export interface TakenOperatorSnapshot {
+  readonly uid: string;
+  readonly state: unknown;
+  readonly keyed: KeyedSnapshotTask | undefined;
+}
+
 /** The operators' snapshots of one old subtask, and whether their own state comes to this subtask. */
 export interface RestoredOperators {
   readonly operators: readonly OperatorSnapshot[];
@@ -227,12 +238,15 @@ export class OperatorChain {
     }
   }
 
-  /** The operators' state at checkpoint `checkpointId`, taken between two records. */
-  async snapshotState(checkpointId: number): Promise<OperatorSnapshot[]> {
-    const snapshots: OperatorSnapshot[] = [];
+  /**
+   * The operators' state at checkpoint `checkpointId`, taken between two records: their own
+   * state now, their keyed state as tasks that encode it key group by key group.
+   */
+  async snapshotState(checkpointId: number): Promise<TakenOperatorSnapshot[]> {
+    const snapshots: TakenOperatorSnapshot[] = [];
     for (const op of this.operators) {
       const state = await attributed(op.nodeId, () => op.operator.snapshotState(checkpointId));
-      snapshots.push({ uid: op.uid, state, keyed: op.services.keyedState?.snapshot() });
+      snapshots.push({ uid: op.uid, state, keyed: op.services.keyedState?.beginSnapshot() });
     }
     return snapshots;
   }

@@ -4,8 +4,7 @@
 // j % parallelism), and, for a source, its share of the old readers' splits (round robin).
 
 import { readSubtaskFile, type SubtaskFile } from '../checkpoint/checkpoint-storage.js';
-import { decodeSnapshot } from '../checkpoint/snapshot-codec.js';
-import type { SubtaskSnapshot } from './actor-checkpoints.js';
+import { decodeSubtaskFile } from './subtask-snapshot.js';
 import type { RestoredOperators } from './operator-chain.js';
 
 /** An actor's part of a checkpoint. */
@@ -26,7 +25,7 @@ export async function loadRestoredActor(
   parallelism: number,
   sourceUid: string | undefined,
 ): Promise<RestoredActor> {
-  const snapshots = await Promise.all(files.map(async (file) => decodeSnapshot(await readSubtaskFile(folder, file)) as SubtaskSnapshot));
+  const snapshots = await Promise.all(files.map(async (file) => decodeSubtaskFile(await readSubtaskFile(folder, file))));
   const parts = snapshots.map((s) => ({ operators: s.operators, ownState: s.subtask % parallelism === subtask }));
   const sources = snapshots.filter((s) => sourceUid !== undefined && s.source?.uid === sourceUid).sort((a, b) => a.subtask - b.subtask);
   if (sources.length === 0 || sources.some((s) => s.source!.splits === undefined)) return { parts, splits: undefined };

@@ -1,8 +1,8 @@
 // The _metadata of a checkpoint or savepoint: its TypeScript shape, the JSON it is written as, the
 // structural checks of what is read back or handed in, and the names of the folders and files.
 
-/** The version of the `_metadata` format this module writes and the only one it reads. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** The version of the checkpoint format (`_metadata` and the subtask files) this module writes and the only one it reads; 2: subtask files hold each part (an operator's own state, a key group) as bytes of its own. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** The name of the file that makes a folder a completed checkpoint; it is written last. */
 export const METADATA_FILE = '_metadata';

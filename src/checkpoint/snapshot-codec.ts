@@ -39,3 +39,8 @@ export function encodeSnapshot(snapshot: unknown): Uint8Array {
 export function decodeSnapshot(bytes: Uint8Array): unknown {
   return unpackr.unpack(bytes);
 }
+
+/** A copy of `value` made by encoding and decoding it, as a checkpoint would restore it (primitives as they are). */
+export function copyForSnapshot(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? unpackr.unpack(encodeSnapshot(value)) : value;
+}

@@ -2,10 +2,12 @@
 // StreamOperatorStateHandler): created before the operator opens, handed in through its context,
 // and snapshotted or restored per key group, so a job can be restored at another parallelism.
 
+import { decodeSnapshot, encodeSnapshot } from '../checkpoint/snapshot-codec.js';
 import { StreamError } from '../core/errors.js';
 import type { ProcessingTimeService } from '../core/operator.js';
 import type { InternalTimerService, TimerTarget } from '../core/timers.js';
 import { HeapKeyedStateBackend } from './keyed-state-backend.js';
+import { KeyedSnapshotTask } from './keyed-snapshot-task.js';
 import type { StateGroupSnapshot } from './state-table.js';
 import { HeapTimerService, type TimersSnapshot } from './timer-service.js';
 
@@ -16,6 +18,11 @@ export interface KeyGroupStateSnapshot {
   readonly timers: TimersSnapshot;
   /** The watermark the subtask holding the group had reached: its event-time timers up to it fired. */
   readonly watermark: number;
+}
+
+/** A key group's snapshot from the bytes `beginSnapshot`'s task encoded it into. */
+export function decodeKeyGroup(bytes: Uint8Array): KeyGroupStateSnapshot {
+  return decodeSnapshot(bytes) as KeyGroupStateSnapshot;
 }
 
 export interface KeyedOperatorStateOptions {
@@ -35,6 +42,8 @@ export class KeyedOperatorState {
   private restoredTimers: [keyGroup: number, timers: TimersSnapshot][] = [];
   /** The highest watermark of the key groups restored here. */
   private restoredWatermark = Number.NEGATIVE_INFINITY;
+  /** A snapshot still encoding key groups. */
+  private inProgress: KeyedSnapshotTask | undefined;
 
   constructor(private readonly options: KeyedOperatorStateOptions) {
     this.backend = new HeapKeyedStateBackend({
@@ -63,20 +72,37 @@ export class KeyedOperatorState {
   }
 
   /**
-   * Keyed state and timers of every owned key group that holds any. Shares user objects with the
-   * live state: encode it before the next record is processed.
+   * Starts a snapshot of the keyed state and timers of every owned key group, each group encoded
+   * (a `KeyGroupStateSnapshot` in bytes of its own) as the actor steps the task, each key the
+   * operator touches before its group was encoded preserved first. Timers are copied now, in one
+   * pass. A snapshot still in progress is finished first.
    */
-  snapshot(): KeyGroupStateSnapshot[] {
-    const parts: KeyGroupStateSnapshot[] = [];
+  beginSnapshot(): KeyedSnapshotTask {
+    this.inProgress?.finish();
     const { start, end } = this.backend.keyGroupRange;
     const watermark = Math.max(this.timers?.currentWatermark() ?? Number.NEGATIVE_INFINITY, this.restoredWatermark);
     const timersByGroup = this.timers?.snapshotByKeyGroup();
-    for (let keyGroup = start; keyGroup <= end; keyGroup++) {
-      const { states } = this.backend.snapshotKeyGroup(keyGroup);
-      const timers = timersByGroup === undefined ? this.restoredTimersOf(keyGroup) : (timersByGroup.get(keyGroup) ?? []);
-      if (states.length > 0 || timers.length > 0) parts.push({ keyGroup, states, timers, watermark });
+    const task: KeyedSnapshotTask = new KeyedSnapshotTask(
+      end - start + 1,
+      (index, preserved) => {
+        const keyGroup = start + index;
+        const { states } = this.backend.snapshotKeyGroup(keyGroup, preserved);
+        const timers = timersByGroup === undefined ? this.restoredTimersOf(keyGroup) : (timersByGroup.get(keyGroup) ?? []);
+        if (states.length === 0 && timers.length === 0) return null;
+        const part: KeyGroupStateSnapshot = { keyGroup, states, timers, watermark };
+        return encodeSnapshot(part);
+      },
+      () => this.backend.preserveCurrentKey(),
+      () => {
+        this.backend.endSnapshotGuard(task);
+        if (this.inProgress === task) this.inProgress = undefined;
+      },
+    );
+    if (!task.complete) {
+      this.inProgress = task;
+      this.backend.guardSnapshot(task);
     }
-    return parts;
+    return task;
   }
 
   /** Restores the parts (of snapshots of any subtasks) whose key group this subtask owns; skips the rest. */

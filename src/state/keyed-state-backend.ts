@@ -11,7 +11,8 @@ import { HeapAggregatingState, HeapReducingState, HeapValueState } from './heap-
 import { DEFAULT_NAMESPACE, type AggregatingState, type KeyedStateBackend, type ListState, type MapState, type Namespace, type ReducingState, type ValueState } from '../core/state.js';
 import { checkStateCompatible } from './state-compatibility.js';
 import { StateDescriptor, type AggregatingStateDescriptor, type ListStateDescriptor, type MapStateDescriptor, type ReducingStateDescriptor, type ValueStateDescriptor } from '../core/state-descriptors.js';
-import type { StateGroupSnapshot, StateHost, StateTable } from './state-table.js';
+import type { KeyedSnapshotTask } from './keyed-snapshot-task.js';
+import type { PreservedCells, PreservedKeys, StateGroupSnapshot, StateHost, StateTable } from './state-table.js';
 import { TtlPolicy } from './ttl.js';
 
 /** The state of one key group as plain data (msgpack-friendly: arrays of entries, keys as given). */
@@ -50,8 +51,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
   private currentKey: Key | undefined = undefined;
   private readonly firstKeyGroup: number;
   private readonly states = new Map<string, Registered>();
+  /** The states' tables in registration order (the order of a key's preserved cells). */
+  private readonly tables: StateTable<unknown>[] = [];
   /** Restored data of states that nobody registered yet, applied when they are. */
   private readonly pending = new Map<string, [keyGroup: number, data: StateGroupSnapshot][]>();
+  /** A snapshot still taking key groups: each is taken before its keys are touched. */
+  private snapshotInProgress: KeyedSnapshotTask | undefined;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     const { maxParallelism, keyGroupRange, clock = Date.now } = options;
@@ -79,6 +84,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
     this.currentKey = key;
     this.currentGroupIndex = index;
     this.currentStateKey = stateKeyOf(key);
+    this.snapshotInProgress?.touch(index, this.currentStateKey);
   }
 
   /** The key set by the last `setCurrentKey`. */
@@ -133,12 +139,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
       checkStateCompatible(descriptor.name, existing.table.kind, existing.table.ttl, descriptor.kind, ttl, 'registered');
       return existing as S;
     }
+    // A state that appears while a snapshot is in progress holds nothing of it (or only restored data): finish it first.
+    this.snapshotInProgress?.finish();
     const restored = this.pending.get(descriptor.name) ?? [];
     for (const [, data] of restored) checkStateCompatible(data.name, data.kind, data.ttl, descriptor.kind, ttl, 'checkpointed');
     const state = create(TtlPolicy.of(descriptor, this.clock));
     for (const [keyGroup, data] of restored) state.table.restoreGroup(keyGroup - this.firstKeyGroup, data);
     this.pending.delete(descriptor.name);
     this.states.set(descriptor.name, state);
+    this.tables.push(state.table);
     return state;
   }
 
@@ -157,6 +166,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
    * as the current key (Flink's `applyToAllKeys`); the previous current key is restored after.
    */
   applyToAllKeys(stateName: string, fn: (key: Key) => void, namespace: Namespace = DEFAULT_NAMESPACE): void {
+    this.snapshotInProgress?.finish();
     const stateKeys: StateKey[] = [];
     const groups: number[] = [];
     this.tableOf(stateName).forEachKey(namespace, (stateKey, group) => {
@@ -199,6 +209,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
    * lazily); returns how many (key, namespace) entries went away entirely.
    */
   cleanupExpired(): number {
+    this.snapshotInProgress?.finish();
     const now = this.clock();
     let removed = 0;
     for (const { table } of this.states.values()) if (table.ttl) removed += table.prune(now);
@@ -206,16 +217,38 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
   }
 
   /**
-   * The state of one owned key group as plain data. It shares user objects (values,
-   * accumulators) with the live state: encode it before the next record is processed.
+   * Until `task` completes, each key of a group it has not encoded yet is preserved before it
+   * becomes current, and every group is encoded before all keys are walked. The current key is
+   * preserved at once: the operator may still act on it.
    */
-  snapshotKeyGroup(keyGroup: number): KeyGroupSnapshot {
+  guardSnapshot(task: KeyedSnapshotTask): void {
+    if (task.complete) return;
+    this.snapshotInProgress = task;
+    if (this.currentGroupIndex >= 0) task.touch(this.currentGroupIndex, this.currentStateKey);
+  }
+
+  /** @internal The current key's cells in every state, in registration order, encoded and copied. */
+  preserveCurrentKey(): (PreservedCells | undefined)[] {
+    return this.tables.map((table) => table.preserveCurrentKey());
+  }
+
+  /** The guarded snapshot completed: keys are touched freely again. */
+  endSnapshotGuard(task: KeyedSnapshotTask): void {
+    if (this.snapshotInProgress === task) this.snapshotInProgress = undefined;
+  }
+
+  /**
+   * The state of one owned key group as plain data, the keys in `preserved` as they were
+   * preserved. It shares user objects (values, accumulators) with the live state: encode it
+   * before its keys are touched again.
+   */
+  snapshotKeyGroup(keyGroup: number, preserved?: PreservedKeys): KeyGroupSnapshot {
     const group = this.indexOf(keyGroup);
     const states: StateGroupSnapshot[] = [];
-    for (const { table } of this.states.values()) {
-      const data = table.snapshotGroup(group);
+    this.tables.forEach((table, index) => {
+      const data = table.snapshotGroup(group, preserved, index);
       if (data !== undefined) states.push(data);
-    }
+    });
     for (const restored of this.pending.values()) {
       for (const [restoredGroup, data] of restored) if (restoredGroup === keyGroup) states.push(data);
     }

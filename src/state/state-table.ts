@@ -3,6 +3,7 @@
 // what one state kind keeps per (key, namespace): a value, an array, a Map, or their TTL forms.
 
 import { StreamError } from '../core/errors.js';
+import { copyForSnapshot } from '../checkpoint/snapshot-codec.js';
 import { keyOfStateKey, stateKeyOf, type StateKey } from './state-key.js';
 import type { Key } from '../core/key-groups.js';
 import { DEFAULT_NAMESPACE, type Namespace } from '../core/state.js';
@@ -52,6 +53,20 @@ export function checkDefined(value: unknown, state: string, method: string): voi
     );
   }
 }
+
+/**
+ * One key's cells in one state as a snapshot in progress keeps them when the key is touched
+ * before its key group was encoded: encoded and copied, as the group's snapshot would hold them.
+ */
+export interface PreservedCells {
+  /** The default namespace's cell; undefined: none. */
+  readonly cell: unknown;
+  /** The other namespaces' cells; undefined: none. */
+  readonly namespaced: [Namespace, unknown][] | undefined;
+}
+
+/** The keys a snapshot in progress preserved in one key group, with their cells per state (by registration order). */
+export type PreservedKeys = ReadonlyMap<StateKey, readonly (PreservedCells | undefined)[]>;
 
 type NamespaceMap<C> = Map<Namespace, C>;
 
@@ -210,20 +225,44 @@ export class StateTable<C> {
     return removed;
   }
 
-  /** This state's cells in `group` as plain data, or `undefined` when it has none there. */
-  snapshotGroup(group: number): StateGroupSnapshot | undefined {
+  /** The current key's cells, encoded and copied, for a snapshot in progress; undefined when it has none. */
+  preserveCurrentKey(): PreservedCells | undefined {
+    const { currentGroupIndex: group, currentStateKey: stateKey } = this.host;
+    const cell = this.flat[group]?.get(stateKey);
+    const byNamespace = this.nested[group]?.get(stateKey);
+    if (cell === undefined && byNamespace === undefined) return undefined;
+    return {
+      cell: cell === undefined ? undefined : copyForSnapshot(this.codec.encode(cell)),
+      namespaced: byNamespace === undefined ? undefined : [...byNamespace].map(([namespace, c]): [Namespace, unknown] => [namespace, copyForSnapshot(this.codec.encode(c))]),
+    };
+  }
+
+  /**
+   * This state's cells in `group` as plain data, or `undefined` when it has none there. The keys
+   * in `preserved` are taken as they were preserved (cells of state number `index`), not as they
+   * are now.
+   */
+  snapshotGroup(group: number, preserved?: PreservedKeys, index = 0): StateGroupSnapshot | undefined {
     const entries: [Key, unknown][] = [];
     const namespaced: [Key, [Namespace, unknown][]][] = [];
     const flat = this.flat[group];
     if (flat !== undefined) {
-      for (const [stateKey, cell] of flat) entries.push([keyOfStateKey(stateKey), this.codec.encode(cell)]);
+      for (const [stateKey, cell] of flat) if (preserved?.has(stateKey) !== true) entries.push([keyOfStateKey(stateKey), this.codec.encode(cell)]);
     }
     const nested = this.nested[group];
     if (nested !== undefined) {
       for (const [stateKey, byNamespace] of nested) {
+        if (preserved?.has(stateKey) === true) continue;
         const cells: [Namespace, unknown][] = [];
         for (const [namespace, cell] of byNamespace) cells.push([namespace, this.codec.encode(cell)]);
         namespaced.push([keyOfStateKey(stateKey), cells]);
+      }
+    }
+    if (preserved !== undefined) {
+      for (const [stateKey, states] of preserved) {
+        const kept = states[index];
+        if (kept?.cell !== undefined) entries.push([keyOfStateKey(stateKey), kept.cell]);
+        if (kept?.namespaced !== undefined) namespaced.push([keyOfStateKey(stateKey), kept.namespaced]);
       }
     }
     if (entries.length === 0 && namespaced.length === 0) return undefined;

@@ -15,6 +15,7 @@ import type { OutputTag } from '../core/output-tag.js';
 import type { Source } from '../core/source.js';
 import type { JobGraph, ResolvedEdge, StreamNode } from '../core/job-plan.js';
 import { nodeUid } from '../graph/job-planner.js';
+import { decodeKeyGroup } from '../state/keyed-operator-state.js';
 import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 
 /** A record that came out of the harness, with its timestamp (undefined when it has none). */
@@ -327,7 +328,8 @@ export class OperatorHarness<In, Out> {
    * from it; the snapshots of all the subtasks of a run restore at another parallelism.
    */
   async snapshot(checkpointId = 1): Promise<HarnessSnapshot> {
-    const operators = await unwrapAsync(() => this.chain.snapshotState(checkpointId));
+    const taken = await unwrapAsync(() => this.chain.snapshotState(checkpointId));
+    const operators = taken.map((op) => ({ uid: op.uid, state: op.state, keyed: op.keyed?.finish().map(decodeKeyGroup) }));
     return { checkpointId, subtask: this.subtask, parallelism: this.parallelism, maxParallelism: this.maxParallelism, operators };
   }
 

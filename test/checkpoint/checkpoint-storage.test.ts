@@ -117,8 +117,8 @@ describe('checkpoint storage: layout and atomic completion', () => {
     const written = await CheckpointStorage.complete(folder, metadataFor(1, files));
     assert.deepEqual(readdirSync(folder).sort(), ['_metadata', 'subtask-1-0.state', 'subtask-1-1.state', 'subtask-2-0.state'], 'no temporary file left');
     const text = readFileSync(join(folder, '_metadata'), 'utf8');
-    assert.match(text, /^\{\n {2}"formatVersion": 1,\n {2}"checkpointId": 1,\n/, 'indented JSON, version first');
-    assert.deepEqual(JSON.parse(text), { formatVersion: 1, ...metadataFor(1, files) });
+    assert.match(text, /^\{\n {2}"formatVersion": 2,\n {2}"checkpointId": 1,\n/, 'indented JSON, version first');
+    assert.deepEqual(JSON.parse(text), { formatVersion: 2, ...metadataFor(1, files) });
     assert.deepEqual(written, JSON.parse(text));
     const latest = await storage.latest();
     assert.deepEqual(latest, { folder, metadata: written });
@@ -153,7 +153,7 @@ describe('checkpoint storage: layout and atomic completion', () => {
     await completed(storage, 1);
     const folder = await storage.begin(2);
     await writeCheckpoint(folder, 2, { complete: false });
-    writeFileSync(join(folder, '_metadata.0123456789ab.tmp'), '{"formatVersion": 1, "checkpo');
+    writeFileSync(join(folder, '_metadata.0123456789ab.tmp'), '{"formatVersion": 2, "checkpo');
     const { result, warnings } = await withWarnings(() => storage.latest());
     assert.equal(result?.metadata.checkpointId, 1);
     assert.deepEqual(warnings, []);
@@ -277,7 +277,7 @@ describe('checkpoint storage: latest() skips damaged checkpoints', () => {
     ['a missing subtask file', (folder) => rmSync(join(folder, 'subtask-1-0.state')), /its file "subtask-1-0.state" is missing/],
     ['garbage _metadata', (folder) => writeFileSync(join(folder, '_metadata'), '\u0000\u0001not json'), /its _metadata is not valid JSON \(/],
     ['an empty _metadata', (folder) => writeFileSync(join(folder, '_metadata'), ''), /its _metadata is not valid JSON/],
-    ['an unknown formatVersion', (folder) => editMetadata(folder, (m) => ({ ...m, formatVersion: 2 })), /its formatVersion is 2, and this version of eddy reads only formatVersion 1/],
+    ['an unknown formatVersion', (folder) => editMetadata(folder, (m) => ({ ...m, formatVersion: 3 })), /its formatVersion is 3, and this version of eddy reads only formatVersion 2/],
     ['a _metadata of another checkpoint', (folder) => editMetadata(folder, (m) => ({ ...m, checkpointId: 1 })), /the checkpoint 1 does not belong in a folder named chk-2/],
     ['a field of the wrong type', (folder) => editMetadata(folder, (m) => ({ ...m, maxParallelism: '128' })), /maxParallelism is not a whole number of at least 1/],
   ];

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { keyGroupFor, keyGroupRangeForSubtask, type Key } from '../../src/core/key-groups.js';
 import { ValueStateDescriptor } from '../../src/core/state-descriptors.js';
 import type { TimerTarget } from '../../src/core/timers.js';
-import { KeyedOperatorState, type KeyGroupStateSnapshot } from '../../src/state/keyed-operator-state.js';
+import { decodeKeyGroup, KeyedOperatorState, type KeyGroupStateSnapshot } from '../../src/state/keyed-operator-state.js';
 import { ProcessingTimeScheduler } from '../../src/time/processing-time-scheduler.js';
 
 const MAX_PARALLELISM = 128;
@@ -65,9 +65,14 @@ function populated(clock: TestClock): KeyedOperatorState {
   return state;
 }
 
+/** A whole snapshot at once, decoded. */
+function snapshotOf(state: KeyedOperatorState): KeyGroupStateSnapshot[] {
+  return state.beginSnapshot().finish().map(decodeKeyGroup);
+}
+
 test('a snapshot holds each key group with its state and timers; subtasks of another parallelism take their own groups', () => {
   const clock = new TestClock();
-  const snapshot = populated(clock).snapshot();
+  const snapshot = snapshotOf(populated(clock));
   const groups = snapshot.map((part) => part.keyGroup);
   assert.deepEqual(groups, [...new Set(KEYS.map((k) => keyGroupFor(k, MAX_PARALLELISM)))].sort((a, b) => a - b));
   for (const part of snapshot) {
@@ -87,9 +92,9 @@ test('a snapshot holds each key group with its state and timers; subtasks of ano
     restored.map((s) => s.backend.numKeys()).reduce((a, b) => a + b, 0),
     KEYS.length,
   );
-  assert.equal(restored.reduce((n, s) => n + timersIn(s.snapshot()), 0), timersIn(snapshot), 'no timer lost or doubled');
+  assert.equal(restored.reduce((n, s) => n + timersIn(snapshotOf(s)), 0), timersIn(snapshot), 'no timer lost or doubled');
   assert.deepEqual(
-    restored.flatMap((s) => s.snapshot()).sort((a, b) => a.keyGroup - b.keyGroup),
+    restored.flatMap((s) => snapshotOf(s)).sort((a, b) => a.keyGroup - b.keyGroup),
     snapshot,
     'the restored subtasks together snapshot what was taken',
   );
@@ -97,7 +102,7 @@ test('a snapshot holds each key group with its state and timers; subtasks of ano
 
 test('restored timers fire in time order with their key and its state current, event time and processing time', () => {
   const clock = new TestClock();
-  const snapshot = populated(clock).snapshot();
+  const snapshot = snapshotOf(populated(clock));
   const state = subtaskState(1, 2, clock);
   state.restore(snapshot);
   const { fired, target } = recorder(state);
@@ -119,7 +124,7 @@ test('restored timers fire in time order with their key and its state current, e
 
 test('timers restored after the timer service exists are added to it; an operator has one timer service', () => {
   const clock = new TestClock();
-  const snapshot = populated(clock).snapshot();
+  const snapshot = snapshotOf(populated(clock));
   const state = subtaskState(0, 1, clock);
   const { fired, target } = recorder(state);
   const timers = state.timerService(target);
