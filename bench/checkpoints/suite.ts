@@ -13,9 +13,9 @@ export interface CheckpointsSuiteOptions {
 
 export async function checkpointsSuite({ rounds }: CheckpointsSuiteOptions): Promise<string> {
   console.error('checkpoints: throughput');
-  const throughput = await checkpointThroughput({ keyedRecords: 20_000_000, seedReadings: 16_000_000, intervalMs: 1000, rounds, parallelisms: [1, 2] });
+  const throughput = await checkpointThroughput({ keyedRecords: 12_000_000, seedReadings: 8_000_000, intervalMs: 1000, rounds, parallelisms: [1, 2] });
   console.error('checkpoints: snapshot cost');
-  const cost = await snapshotCost({ keys: [10_000, 100_000, 1_000_000], records: 12_000_000, intervalMs: 1000, rounds });
+  const cost = await snapshotCost({ keys: [10_000, 100_000, 1_000_000], records: 10_000_000, intervalMs: 1000, rounds });
   console.error('checkpoints: recovery');
   const recovery = await recoveryTime({ records: 6_000_000, intervalMs: 200, rounds, parallelisms: [1, 2] });
   console.error('checkpoints: alignment under backpressure');

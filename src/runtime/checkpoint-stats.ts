@@ -16,7 +16,11 @@ export interface CheckpointStats {
   readonly sizeBytes: number;
   /** The longest barrier alignment of any subtask, ms. */
   readonly alignmentMs: number;
-  /** Each subtask that acknowledged: the time its snapshot stopped it, and the time writing took. */
+  /**
+   * Each subtask that acknowledged: `syncMs`, the time it spent on its snapshot instead of records
+   * (at the barrier and in the slices that encoded its key groups, summed), and `asyncMs`, the
+   * time writing its file took while it went on.
+   */
   readonly subtasks: readonly { readonly operator: string; readonly subtask: number; readonly syncMs: number; readonly asyncMs: number; readonly alignmentMs: number; readonly bytes: number }[];
   /** Its folder. */
   readonly path: string;
