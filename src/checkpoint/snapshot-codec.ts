@@ -40,7 +40,26 @@ export function decodeSnapshot(bytes: Uint8Array): unknown {
   return unpackr.unpack(bytes);
 }
 
-/** A copy of `value` made by encoding and decoding it, as a checkpoint would restore it (primitives as they are). */
+/**
+ * A copy of `value` that a snapshot may hold while the original changes: arrays, plain objects,
+ * Maps and Sets copied by hand (an order of magnitude faster than msgpack for small values),
+ * anything else (class instances, dates, typed arrays, buffers) by encoding and decoding it, so
+ * it is what a restore would give; primitives as they are.
+ */
 export function copyForSnapshot(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? unpackr.unpack(encodeSnapshot(value)) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyForSnapshot);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = copyForSnapshot((value as Record<string, unknown>)[key]);
+    return copy;
+  }
+  if (proto === Map.prototype) {
+    const copy = new Map<unknown, unknown>();
+    for (const [k, v] of value as Map<unknown, unknown>) copy.set(copyForSnapshot(k), copyForSnapshot(v));
+    return copy;
+  }
+  if (proto === Set.prototype) return new Set([...(value as Set<unknown>)].map(copyForSnapshot));
+  return unpackr.unpack(encodeSnapshot(value));
 }
