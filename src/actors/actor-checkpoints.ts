@@ -1,9 +1,9 @@
 // An actor's part in checkpoints: a source emits the barrier of a triggered checkpoint between two
 // polls; any actor, once its inputs aligned a barrier, forwards it, snapshots its operators (and
 // a source its reader's splits), encodes their keyed state key group by key group in short slices
-// between the steps of its loop (a group the actor is about to touch first), then writes the
-// snapshot file off the hot path and acknowledges; it runs the completions the coordinator sends
-// (sinks commit) between two steps of its loop.
+// between the steps of its loop (the keyed state backend preserves a key the operators touch
+// before its group is encoded), then writes the snapshot file off the hot path and acknowledges;
+// it runs the completions the coordinator sends (sinks commit) between two steps of its loop.
 
 import type { MasterEndpoint } from './thread-task.js';
 import { CheckpointStorage } from '../checkpoint/checkpoint-storage.js';
