@@ -1,0 +1,178 @@
+// eddy's own small interface to Kafka transactions, for an exactly-once sink's two-phase commit:
+// a transactional producer whose producer id and epoch can be read (so that a checkpoint can
+// record the open transaction), and the commit of such a recorded transaction from another
+// process after a crash. kafkajs hides the ids, so this reaches into its internals (its cluster,
+// EOS manager and message producer, and the EndTxn request); they are looked up once, and a
+// kafkajs version that moved them fails here, loudly, not in a sink.
+
+import { createRequire } from 'node:module';
+import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { StreamError } from '../../core/errors.js';
+
+/** What a checkpoint records of a pre-committed transaction: enough to commit it from anywhere. */
+export interface KafkaTransactionHandle {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+export interface TopicMessages {
+  readonly topic: string;
+  readonly messages: Message[];
+}
+
+/** One transactional producer: one open transaction at a time. */
+export interface TransactionalProducer {
+  readonly transactionalId: string;
+  /** Starts a transaction (the first call initializes the transactional id, which aborts whatever a crashed owner left open under it). */
+  begin(): Promise<void>;
+  /** Sends into the open transaction and resolves once every partition acknowledged (acks = all). */
+  send(batches: readonly TopicMessages[]): Promise<void>;
+  /** The open transaction's handle, for a checkpoint: its records are all sent and acknowledged. */
+  handle(): KafkaTransactionHandle;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface EosManager {
+  initProducerId(): Promise<void>;
+  beginTransaction(): void;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  getProducerId(): number;
+  getProducerEpoch(): number;
+  isInTransaction(): boolean;
+}
+
+interface Cluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(options: { groupId: string; coordinatorType: number }): Promise<{
+    endTxn(options: { transactionalId: string; producerId: number; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
+  }>;
+}
+
+interface Internals {
+  readonly version: string;
+  readonly createCluster: (kafka: Kafka) => Cluster;
+  readonly createEosManager: (options: { logger: unknown; cluster: Cluster; transactional: true; transactionalId: string; transactionTimeout: number }) => EosManager;
+  readonly createMessageProducer: (options: {
+    logger: unknown;
+    cluster: Cluster;
+    partitioner: unknown;
+    eosManager: EosManager;
+    idempotent: true;
+    retrier: unknown;
+    getConnectionStatus: () => string;
+  }) => { sendBatch(options: { acks: -1; topicMessages: TopicMessages[] }): Promise<unknown> };
+  readonly createRetry: (options: unknown) => unknown;
+  readonly transactionCoordinator: number;
+  readonly loggerOf: (kafka: Kafka) => { namespace(name: string): unknown };
+}
+
+let cached: Internals | undefined;
+
+/** The kafkajs internals, checked once; throws a sentence naming what moved. */
+export function kafkajsInternals(): Internals {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  const version = (require('kafkajs/package.json') as { version: string }).version;
+  const moved = (what: string): never => {
+    throw new StreamError(
+      'INTERNAL',
+      `kafkajs ${version} no longer has ${what}, which eddy's exactly-once Kafka sink needs to commit a transaction after a restore. ` +
+        'eddy is tested with kafkajs 2.2.4: install that version (npm install kafkajs@2.2.4).',
+      { domain: 'internal' },
+    );
+  };
+  const load = (path: string): unknown => {
+    try {
+      return require(path) as unknown;
+    } catch {
+      return moved(path);
+    }
+  };
+  const createEosManager = load('kafkajs/src/producer/eosManager');
+  const createMessageProducer = load('kafkajs/src/producer/messageProducer');
+  const createRetry = load('kafkajs/src/retry');
+  const coordinatorTypes = load('kafkajs/src/protocol/coordinatorTypes') as { TRANSACTION?: unknown };
+  if (typeof createEosManager !== 'function') moved('src/producer/eosManager as a function');
+  if (typeof createMessageProducer !== 'function') moved('src/producer/messageProducer as a function');
+  if (typeof createRetry !== 'function') moved('src/retry as a function');
+  if (typeof coordinatorTypes.TRANSACTION !== 'number') moved('COORDINATOR_TYPES.TRANSACTION in src/protocol/coordinatorTypes');
+  const privateSymbol = (kafka: Kafka, description: string): unknown => {
+    const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === description);
+    return symbol === undefined ? moved(`the private ${description} member of its Kafka client`) : (kafka as unknown as Record<symbol, unknown>)[symbol];
+  };
+  cached = {
+    version,
+    createCluster: (kafka) => {
+      const create = privateSymbol(kafka, 'private:Kafka:createCluster');
+      if (typeof create !== 'function') moved('private:Kafka:createCluster as a function');
+      return (create as (options: object) => Cluster)({ maxInFlightRequests: 1 });
+    },
+    createEosManager: createEosManager as Internals['createEosManager'],
+    createMessageProducer: createMessageProducer as Internals['createMessageProducer'],
+    createRetry: createRetry as Internals['createRetry'],
+    transactionCoordinator: coordinatorTypes.TRANSACTION as number,
+    loggerOf: (kafka) => privateSymbol(kafka, 'private:Kafka:logger') as { namespace(name: string): unknown },
+  };
+  return cached;
+}
+
+/** A transactional producer on `kafka` whose open transaction can be recorded and committed elsewhere. */
+export async function createTransactionalProducer(kafka: Kafka, transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
+  const internals = kafkajsInternals();
+  const cluster = internals.createCluster(kafka);
+  const logger = internals.loggerOf(kafka).namespace('eddy.TransactionalProducer');
+  const eos = internals.createEosManager({ logger, cluster, transactional: true, transactionalId, transactionTimeout: transactionTimeoutMs });
+  const producer = internals.createMessageProducer({
+    logger,
+    cluster,
+    partitioner: Partitioners.DefaultPartitioner(),
+    eosManager: eos,
+    idempotent: true,
+    retrier: internals.createRetry({ retries: 5 }),
+    getConnectionStatus: () => 'connected',
+  });
+  await cluster.connect();
+  let initialized = false;
+  return {
+    transactionalId,
+    async begin() {
+      if (!initialized) {
+        await eos.initProducerId();
+        initialized = true;
+      }
+      eos.beginTransaction();
+    },
+    async send(batches) {
+      await producer.sendBatch({ acks: -1, topicMessages: [...batches] });
+    },
+    handle() {
+      return { transactionalId, producerId: eos.getProducerId(), producerEpoch: eos.getProducerEpoch() };
+    },
+    commit: () => eos.commit(),
+    abort: () => eos.abort(),
+    close: () => cluster.disconnect(),
+  };
+}
+
+/**
+ * Commits a transaction a checkpoint recorded as pre-committed, from any process (its producer
+ * may be gone): EndTxn(commit) at the transaction coordinator with the recorded ids. Committing
+ * it again succeeds. Must run before anything initializes that transactional id, which would
+ * abort the transaction instead.
+ */
+export async function commitRecordedTransaction(kafka: Kafka, handle: KafkaTransactionHandle): Promise<void> {
+  const internals = kafkajsInternals();
+  const cluster = internals.createCluster(kafka);
+  await cluster.connect();
+  try {
+    const coordinator = await cluster.findGroupCoordinator({ groupId: handle.transactionalId, coordinatorType: internals.transactionCoordinator });
+    await coordinator.endTxn({ ...handle, transactionResult: true });
+  } finally {
+    await cluster.disconnect();
+  }
+}
