@@ -42,8 +42,6 @@ export class KeyedOperatorState {
   private restoredTimers: [keyGroup: number, timers: TimersSnapshot][] = [];
   /** The highest watermark of the key groups restored here. */
   private restoredWatermark = Number.NEGATIVE_INFINITY;
-  /** A snapshot still encoding key groups. */
-  private inProgress: KeyedSnapshotTask | undefined;
 
   constructor(private readonly options: KeyedOperatorStateOptions) {
     this.backend = new HeapKeyedStateBackend({
@@ -75,10 +73,9 @@ export class KeyedOperatorState {
    * Starts a snapshot of the keyed state and timers of every owned key group, each group encoded
    * (a `KeyGroupStateSnapshot` in bytes of its own) as the actor steps the task, each key the
    * operator touches before its group was encoded preserved first. Timers are copied now, in one
-   * pass. A snapshot still in progress is finished first.
+   * pass. A snapshot still in progress is finished first (by the backend's guard).
    */
   beginSnapshot(): KeyedSnapshotTask {
-    this.inProgress?.finish();
     const { start, end } = this.backend.keyGroupRange;
     const watermark = Math.max(this.timers?.currentWatermark() ?? Number.NEGATIVE_INFINITY, this.restoredWatermark);
     const timersByGroup = this.timers?.snapshotByKeyGroup();
@@ -93,15 +90,9 @@ export class KeyedOperatorState {
         return encodeSnapshot(part);
       },
       () => this.backend.preserveCurrentKey(),
-      () => {
-        this.backend.endSnapshotGuard(task);
-        if (this.inProgress === task) this.inProgress = undefined;
-      },
+      () => this.backend.endSnapshotGuard(task),
     );
-    if (!task.complete) {
-      this.inProgress = task;
-      this.backend.guardSnapshot(task);
-    }
+    this.backend.guardSnapshot(task);
     return task;
   }
 

@@ -55,7 +55,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
   private readonly tables: StateTable<unknown>[] = [];
   /** Restored data of states that nobody registered yet, applied when they are. */
   private readonly pending = new Map<string, [keyGroup: number, data: StateGroupSnapshot][]>();
-  /** A snapshot still taking key groups: each is taken before its keys are touched. */
+  /** A snapshot still encoding key groups: a key of a group it has not encoded is preserved before it is touched. */
   private snapshotInProgress: KeyedSnapshotTask | undefined;
 
   constructor(options: HeapKeyedStateBackendOptions) {
@@ -219,9 +219,11 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateHost {
   /**
    * Until `task` completes, each key of a group it has not encoded yet is preserved before it
    * becomes current, and every group is encoded before all keys are walked. The current key is
-   * preserved at once: the operator may still act on it.
+   * preserved at once: the operator may still act on it. A snapshot still in progress is
+   * finished first.
    */
   guardSnapshot(task: KeyedSnapshotTask): void {
+    this.snapshotInProgress?.finish();
     if (task.complete) return;
     this.snapshotInProgress = task;
     if (this.currentGroupIndex >= 0) task.touch(this.currentGroupIndex, this.currentStateKey);
