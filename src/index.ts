@@ -75,6 +75,11 @@ export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext, Committer } 
 export { TwoPhaseCommitSink } from './core/two-phase-commit-sink.js';
 export { FileSink, type FileSinkTransaction } from './connectors/file-sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
+export type { JobSettings } from './core/job-plan.js';
+export { KafkaSource } from './connectors/kafka/kafka-source.js';
+export type { KafkaSourceOptions, KafkaStartingOffsets, KafkaDeserializationErrorPolicy } from './connectors/kafka/kafka-source-options.js';
+export type { KafkaPartitionSplit } from './connectors/kafka/kafka-source-reader.js';
+export type { KafkaRecord, KafkaDeserializer } from './connectors/kafka/kafka-record.js';
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { ChannelMemory } from './runtime/channel-memory.js';
 export type { CheckpointStats } from './runtime/checkpoint-stats.js';

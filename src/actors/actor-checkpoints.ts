@@ -11,6 +11,7 @@ import { serializeError } from '../core/errors.js';
 import type { SourceReader } from '../core/source.js';
 import type { CheckpointBarrier } from '../core/stream-element.js';
 import type { OperatorChain, TakenOperatorSnapshot } from './operator-chain.js';
+import { attributed } from './operator-failure.js';
 import { encodePart, encodeSubtaskFile } from './subtask-snapshot.js';
 import type { CheckpointTrigger } from './thread-task.js';
 
@@ -82,7 +83,7 @@ export class ActorCheckpoints {
     private readonly identity: ActorIdentity,
     private readonly chain: OperatorChain,
     /** The source this actor reads, with its uid; undefined for an actor reading channels. */
-    private readonly source: { readonly uid: string; readonly reader: SourceReader<unknown> } | undefined,
+    private readonly source: { readonly uid: string; readonly nodeId: number; readonly reader: SourceReader<unknown> } | undefined,
     private readonly thread: ThreadCheckpoints,
     private readonly master: MasterEndpoint,
     /** Rings the actor's doorbell, so that a sleeping actor takes up what was asked of it. */
@@ -139,7 +140,12 @@ export class ActorCheckpoints {
 
   /** Runs the completions received so far, oldest first (the operators commit). */
   async runCompletions(): Promise<void> {
-    while (this.completed.length > 0) await this.chain.notifyCheckpointComplete(this.completed.shift()!);
+    while (this.completed.length > 0) {
+      const checkpointId = this.completed.shift()!;
+      await this.chain.notifyCheckpointComplete(checkpointId);
+      const source = this.source;
+      if (source?.reader.notifyCheckpointComplete !== undefined) await attributed(source.nodeId, () => source.reader.notifyCheckpointComplete!(checkpointId));
+    }
   }
 
   /**

@@ -5,6 +5,7 @@
 import { describeSubtask, serializeError, userFunctionFailed } from '../core/errors.js';
 import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
 import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { BatchDecoder, BatchEncoder } from './channels/batch-codec.js';
 import { Doorbells } from './channels/doorbell.js';
 import { RingBuffer } from './channels/ring-buffer.js';
@@ -15,6 +16,7 @@ import { OperatorFailure } from './operator-failure.js';
 import { createOperatorServices, type ActorServices } from './operator-services.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from './record-writer.js';
 import { loadRestoredActor, type RestoredActor } from './restored-state.js';
+import { createSourceOutput } from './source-output.js';
 import { PendingWork, TaskActor, type ThreadContext } from './task-actor.js';
 import type { ActorMetrics, CheckpointTrigger, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
 
@@ -179,14 +181,16 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
       restoredSplits: restored?.splits,
+      allRestoredSplits: restored?.allSplits,
     });
+    const output = reader === undefined ? undefined : createSourceOutput(chain, head.sourceWatermarks as WatermarkStrategy<unknown> | undefined, head.source!.watermarksPerSplit === true, time, this.task.autoWatermarkInterval);
     const mode = this.task.checkpointing?.mode;
     const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name, mode);
     const identity = { actor: spec.index, vertexId: spec.vertexId, vertexName: vertex.name, subtask: spec.subtask, parallelism: spec.parallelism };
-    const source = reader === undefined ? undefined : { uid: this.planned.uids[head.id]!, reader };
+    const source = reader === undefined ? undefined : { uid: this.planned.uids[head.id]!, nodeId: head.id, reader };
     const checkpoints = mode === undefined ? undefined : new ActorCheckpoints(identity, chain, source, this.checkpointFolders, this.master, () => this.bells.ring(spec.index));
     const onInputEnded = (): void => void this.master.actorFinished(spec.index);
-    const actor = new TaskActor(spec.index, chain, gate, reader, this.bells, backlog, pending, this, spec.vertexId, time, checkpoints, onInputEnded);
-    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics() }) };
+    const actor = new TaskActor(spec.index, chain, gate, reader === undefined ? undefined : { reader, output: output! }, this.bells, backlog, pending, this, spec.vertexId, time, checkpoints, onInputEnded);
+    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics(reader?.recordsSkipped ?? 0) }) };
   }
 }

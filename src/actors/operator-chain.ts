@@ -161,6 +161,8 @@ export interface NodeMetrics {
   lateRecordsDropped: number;
   /** Keys in the operator's keyed state when the metrics were taken. */
   keyedStateKeys: number;
+  /** Records the source reader dropped as unreadable (0 for operators). */
+  recordsSkipped: number;
 }
 
 /** One operator's part of a chain snapshot: its own state and its keyed state per key group. */
@@ -199,6 +201,11 @@ export class OperatorChain {
     isSource: boolean,
   ) {
     this.inputs = isSource ? [outputs.get(headNodeId)!] : operators[0]!.inputs;
+  }
+
+  /** A source reader's record for its side output `tagId`. */
+  collectSourceSide(tagId: string, value: unknown, timestamp: number): void {
+    this.outputs.get(this.headNodeId)!.collectSide(tagId, value, timestamp);
   }
 
   /** The head's combined input watermark advanced. */
@@ -287,17 +294,19 @@ export class OperatorChain {
     for (const op of this.operators) await attributed(op.nodeId, () => op.operator.close());
   }
 
-  metrics(): NodeMetrics[] {
+  /** The metrics of every node; `recordsSkipped` is the source reader's count, for a source vertex. */
+  metrics(recordsSkipped = 0): NodeMetrics[] {
     const result: NodeMetrics[] = this.operators.map((op) => ({
       nodeId: op.nodeId,
       recordsIn: op.recordsIn,
       recordsOut: op.output.recordsOut,
       lateRecordsDropped: op.services.counters.lateRecordsDropped,
       keyedStateKeys: op.services.keyedState?.backend.numKeys() ?? 0,
+      recordsSkipped: 0,
     }));
     if (this.operators[0]?.nodeId !== this.headNodeId) {
       const source = this.outputs.get(this.headNodeId)!;
-      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: source.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0 });
+      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: source.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0, recordsSkipped });
     }
     return result;
   }

@@ -15,6 +15,8 @@ export interface RestoredActor {
    * afresh: it is new in the job, or a reader of the checkpoint could not report its position.
    */
   readonly splits: readonly unknown[] | undefined;
+  /** Every old reader's splits, for a source that assigns them itself; undefined with `splits`. */
+  readonly allSplits: readonly unknown[] | undefined;
 }
 
 /** Reads and decodes `files` of checkpoint `folder` for subtask `subtask` of `parallelism`. */
@@ -28,7 +30,7 @@ export async function loadRestoredActor(
   const snapshots = await Promise.all(files.map(async (file) => decodeSubtaskFile(await readSubtaskFile(folder, file))));
   const parts = snapshots.map((s) => ({ operators: s.operators, ownState: s.subtask % parallelism === subtask }));
   const sources = snapshots.filter((s) => sourceUid !== undefined && s.source?.uid === sourceUid).sort((a, b) => a.subtask - b.subtask);
-  if (sources.length === 0 || sources.some((s) => s.source!.splits === undefined)) return { parts, splits: undefined };
+  if (sources.length === 0 || sources.some((s) => s.source!.splits === undefined)) return { parts, splits: undefined, allSplits: undefined };
   const all = sources.flatMap((s) => s.source!.splits!);
-  return { parts, splits: all.filter((_, k) => k % parallelism === subtask) };
+  return { parts, splits: all.filter((_, k) => k % parallelism === subtask), allSplits: all };
 }

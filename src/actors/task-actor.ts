@@ -6,13 +6,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { assertNever, StreamError } from '../core/errors.js';
 import { NO_TIMESTAMP } from '../core/operator.js';
-import type { InputStatus, ReaderOutput, SourceReader } from '../core/source.js';
+import type { InputStatus, SourceReader } from '../core/source.js';
 import type { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import type { ActorCheckpoints } from './actor-checkpoints.js';
 import type { Doorbells } from './channels/doorbell.js';
 import type { InputGate } from './input-gate.js';
 import type { Downstream } from './downstream.js';
 import type { OperatorChain } from './operator-chain.js';
+import type { SourceOutput } from './source-output.js';
 import { attributed, OperatorFailure } from './operator-failure.js';
 import type { Backlog } from './record-writer.js';
 
@@ -62,7 +63,8 @@ export class TaskActor {
     private readonly chain: OperatorChain,
     /** The actor's input channels; a source actor has none. */
     private readonly gate: InputGate,
-    private readonly reader: SourceReader<unknown> | undefined,
+    /** A source actor's reader, and the output its records go to. */
+    private readonly source: { readonly reader: SourceReader<unknown>; readonly output: SourceOutput } | undefined,
     private readonly bells: Doorbells,
     private readonly backlog: Backlog,
     private readonly pending: PendingWork,
@@ -78,9 +80,11 @@ export class TaskActor {
   /** Runs the subtask to the end of its input, or until the job is cancelled. */
   async run(): Promise<void> {
     await this.chain.open();
-    const finished = this.reader === undefined ? await this.readInputs() : await this.readSource(this.reader);
+    const source = this.source;
+    const finished = source === undefined ? await this.readInputs() : await this.readSource(source.reader, source.output);
+    source?.output.close();
     if (finished) {
-      if (this.reader !== undefined) this.chain.emitWatermark(Number.POSITIVE_INFINITY);
+      if (source !== undefined) this.chain.emitWatermark(Number.POSITIVE_INFINITY);
       await this.chain.endInput();
       await this.pending.drain();
       this.chain.flushBuffers();
@@ -92,7 +96,7 @@ export class TaskActor {
     await this.checkpoints?.runCompletions();
     await this.pending.drain();
     await this.chain.close();
-    await this.reader?.close?.();
+    await source?.reader.close?.();
     await this.checkpoints?.drainWrites();
   }
 
@@ -130,11 +134,7 @@ export class TaskActor {
   }
 
   /** Polls the source reader until it ends (true) or the job is cancelled (false). */
-  private async readSource(reader: SourceReader<unknown>): Promise<boolean> {
-    const input = this.chain.inputs[0]!;
-    const output: ReaderOutput<unknown> = {
-      collect: (value, timestamp) => input.collect(value, timestamp ?? NO_TIMESTAMP),
-    };
+  private async readSource(reader: SourceReader<unknown>, output: SourceOutput): Promise<boolean> {
     while (!this.token.cancelled) {
       let status: InputStatus;
       try {
@@ -175,7 +175,7 @@ export class TaskActor {
    */
   private async untilFinalCheckpoint(checkpoints: ActorCheckpoints): Promise<void> {
     this.onInputEnded();
-    const gate = this.reader === undefined ? this.gate : undefined;
+    const gate = this.source === undefined ? this.gate : undefined;
     while (!this.token.cancelled && !checkpoints.finished) {
       const element = gate?.poll() ?? null;
       if (element !== null) {

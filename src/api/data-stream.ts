@@ -148,7 +148,7 @@ export class DataStream<T> {
    */
   sinkTo<Committable = never>(sink: Sink<T, Committable>): void {
     requireFunction(sink?.createWriter, 'sinkTo: the sink\'s createWriter');
-    this.addSink('sink', 'Sink', () => new SinkOperator(sink as Sink<T, unknown>));
+    this.addSink('sink', 'Sink', () => new SinkOperator(sink as Sink<T, unknown>), sink.checkJob?.bind(sink));
   }
 
   /** Runs the job and returns this stream's records (at most `limit`, then the job is cancelled). */
@@ -157,8 +157,8 @@ export class DataStream<T> {
   }
 
   /** @internal Adds a sink node reading this stream. */
-  addSink(type: string, name: string, create: () => OneInputOperator<T, never>): void {
-    this.env.addNode({ ...this.nodeBase(type, name, undefined), kind: 'sink', createOperator: create as () => OneInputOperator<unknown, unknown> });
+  addSink(type: string, name: string, create: () => OneInputOperator<T, never>, checkJob?: StreamNode['checkJob']): void {
+    this.env.addNode({ ...this.nodeBase(type, name, undefined), kind: 'sink', checkJob, createOperator: create as () => OneInputOperator<unknown, unknown> });
   }
 
   /** @internal Adds an operator node reading this stream. */

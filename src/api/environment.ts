@@ -20,7 +20,7 @@ import type { RestoreSource } from '../runtime/restore-plan.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
-import type { WatermarkStrategy } from '../time/watermark-strategy.js';
+import { WatermarkStrategy } from '../time/watermark-strategy.js';
 // The stream modules add keyBy, connect, join ... to DataStream: load them with the environment.
 import './connected-streams.js';
 import { DataStream } from './data-stream.js';
@@ -238,12 +238,19 @@ export class StreamExecutionEnvironment implements JobBuilder {
    * subtask). Use WatermarkStrategy.noWatermarks() for a stream without event time.
    */
   fromSource<T>(source: Source<T>, strategy: WatermarkStrategy<T>, name: string): DataStream<T> {
-    return this.addSource(source, name).assignTimestampsAndWatermarks(strategy);
+    if (!(strategy instanceof WatermarkStrategy)) {
+      throw new TypeError('fromSource expects a WatermarkStrategy as its second argument, e.g. WatermarkStrategy.forBoundedOutOfOrderness(5000), or WatermarkStrategy.noWatermarks().');
+    }
+    return this.sourceNode(source, name, strategy as WatermarkStrategy<unknown>, 'fromSource');
   }
 
   /** A stream read from a user Source, records without event time (Flink's legacy addSource). */
   addSource<T>(source: Source<T>, name = 'Source'): DataStream<T> {
-    requireFunction(source?.createReader, 'addSource: the source\'s createReader');
+    return this.sourceNode(source, name, undefined, 'addSource');
+  }
+
+  private sourceNode<T>(source: Source<T>, name: string, strategy: WatermarkStrategy<unknown> | undefined, where: string): DataStream<T> {
+    requireFunction(source?.createReader, `${where}: the source's createReader`);
     const node = this.addNode({
       kind: 'source',
       type: source.constructor.name,
@@ -255,6 +262,8 @@ export class StreamExecutionEnvironment implements JobBuilder {
       inputs: [],
       keySelector: undefined,
       source: source as Source<unknown>,
+      sourceWatermarks: strategy,
+      producesWatermarks: strategy?.emitsWatermarks,
       createOperator: undefined,
     });
     return new DataStream<T>(this, [{ nodeId: node.id, partitioning: undefined }], node);
@@ -287,6 +296,9 @@ export class StreamExecutionEnvironment implements JobBuilder {
     // A restored job keeps the checkpoint's key groups unless it sets its own (then they must match).
     const maxParallelism = this.maxParallelism ?? restoreFrom?.metadata.maxParallelism;
     const settings = resolvePlanSettings(this.graph, { defaultParallelism: this.parallelism, maxParallelism, maxThreads: availableParallelism() });
+    const restartStrategy = this.restartStrategy ?? (this.checkpointing === undefined ? { type: 'none' } : DEFAULT_RESTART_STRATEGY);
+    const jobSettings = { checkpointIntervalMs: this.checkpointing?.intervalMs, restartDelayMs: restartStrategy.type === 'none' ? 0 : restartStrategy.delayMs };
+    for (const node of this.graph.nodes) node.checkJob?.(jobSettings);
     return new JobMaster({
       planned: planJob(this.graph, settings),
       settings,
@@ -297,7 +309,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       autoWatermarkInterval: this.autoWatermarkInterval,
       channelMemoryBytes: this.channelMemory,
       checkpointing: this.checkpointing,
-      restartStrategy: this.restartStrategy ?? (this.checkpointing === undefined ? { type: 'none' } : DEFAULT_RESTART_STRATEGY),
+      restartStrategy,
       restoreFrom,
     });
   }

@@ -45,11 +45,26 @@ export interface StreamNode {
   /** The second input's key selector, for a keyed two-input operator. */
   readonly keySelector2?: ((value: unknown) => unknown) | undefined;
   readonly source: Source<unknown> | undefined;
+  /**
+   * For a source read with `env.fromSource`: its watermark strategy, run in the source (per split
+   * for a source with `watermarksPerSplit`). Typed loosely: core does not know the time layer.
+   */
+  readonly sourceWatermarks?: unknown;
+  /** Checks the job's settings before it runs (a sink that needs checkpointing); throws to refuse it. */
+  readonly checkJob?: (settings: JobSettings) => void;
   readonly createOperator: (() => AnyOperator) | undefined;
   /** For operators that need event time (event-time windows): refused when no input has watermarks. */
   readonly needsEventTime?: boolean;
   /** For nodes that assign timestamps and watermarks (fromSource with a strategy, the assigner). */
   readonly producesWatermarks?: boolean;
+}
+
+/** What a node may check of the job before it runs. */
+export interface JobSettings {
+  /** The checkpoint interval, or undefined when the job does not checkpoint. */
+  readonly checkpointIntervalMs: number | undefined;
+  /** How long a restart waits before the job runs again (0 when the job does not restart). */
+  readonly restartDelayMs: number;
 }
 
 /** An edge after resolution: its partitioning is decided. */

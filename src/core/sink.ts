@@ -2,6 +2,8 @@
 // worker that runs it, and for exactly-once sinks a two-phase commit: the writer prepares
 // committables at each checkpoint, a committer makes them visible once the checkpoint completes.
 
+import type { JobSettings } from './job-plan.js';
+
 /** What a writer learns with each record. */
 export interface SinkWriterContext {
   /** The record's timestamp (epoch ms), or `undefined` when it has none. */
@@ -53,6 +55,12 @@ export interface Committer<Committable> {
 
 /** A user sink: `stream.sinkTo(sink)`. */
 export interface Sink<T, Committable = never> {
+  /**
+   * Checks the job's settings in the main thread before the job runs (an exactly-once sink that
+   * needs checkpointing, a transaction timeout that must outlast a checkpoint interval and a
+   * restart); throws, with a sentence saying what to change, to refuse the job.
+   */
+  checkJob?(settings: JobSettings): void;
   createWriter(ctx: SinkInitContext): SinkWriter<T, Committable> | Promise<SinkWriter<T, Committable>>;
   /** The committer of a sink whose writer prepares commits (`prepareCommit`). */
   createCommitter?(ctx: SinkInitContext): Committer<Committable> | Promise<Committer<Committable>>;

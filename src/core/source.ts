@@ -10,6 +10,16 @@ export type InputStatus = 'more-available' | 'nothing-available' | 'end-of-input
 export interface ReaderOutput<T> {
   /** Emits a record, with its event timestamp (epoch ms) when it has one. */
   collect(value: T, timestamp?: number): void;
+  /** Emits `value` to the source's side output with tag id `tagId` (read with `stream.getSideOutput(tag)`). */
+  collectSide(tagId: string, value: unknown, timestamp?: number): void;
+  /**
+   * The output of one split (a Kafka partition), for a source with `watermarksPerSplit`: the
+   * records emitted through it run the split's own watermark generator, and the subtask's
+   * watermark is the minimum over its active splits. Asking twice for one id gives the same output.
+   */
+  createOutputForSplit(splitId: string): ReaderOutput<T>;
+  /** The split is no longer read here (it ended, or moved): it stops holding the watermark back. */
+  releaseOutputForSplit(splitId: string): void;
 }
 
 export interface SourceReaderContext<Split = unknown> {
@@ -24,6 +34,12 @@ export interface SourceReaderContext<Split = unknown> {
    * parallelism changed; possibly none). `undefined` when the job starts afresh.
    */
   readonly restoredSplits: readonly Split[] | undefined;
+  /**
+   * Every split of every reader of the checkpoint restored from, for a source that assigns splits
+   * to readers by its own rule (Kafka: by partition) and must know which splits existed;
+   * `undefined` when the job starts afresh.
+   */
+  readonly allRestoredSplits: readonly Split[] | undefined;
 }
 
 /**
@@ -42,6 +58,10 @@ export interface SourceReader<T, Split = unknown> {
    * emitted yet. A reader without it cannot resume: its source starts over after a restore.
    */
   snapshotState?(checkpointId: number): Split[];
+  /** Records the reader dropped because they could not be read, reported with the job's metrics. */
+  readonly recordsSkipped?: number;
+  /** Checkpoint `checkpointId`, whose position `snapshotState` returned, completed (Kafka commits its offsets to the group). */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   close?(): void | Promise<void>;
 }
 
@@ -56,5 +76,13 @@ export interface Source<T, Split = unknown> {
    * worker's own run of the job script computed.
    */
   readonly shipped?: unknown;
+  /**
+   * Whether readers emit through `createOutputForSplit`, so that `env.fromSource` generates
+   * watermarks per split. Until its reader first creates or releases a split output, the subtask
+   * holds event time back (the reader has not found its splits yet); after that, a reader with no
+   * split (or only idle ones) is idle: it does not hold event time back. A reader that finds it
+   * has no split releases any id to say so.
+   */
+  readonly watermarksPerSplit?: boolean;
   createReader(ctx: SourceReaderContext<Split>): SourceReader<T, Split>;
 }

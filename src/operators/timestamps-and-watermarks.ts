@@ -3,7 +3,6 @@
 // auto-watermark interval (Flink's TimestampsAndWatermarksOperator). Upstream watermarks are
 // ignored, except the end of input (+infinity).
 
-import { StreamError } from '../core/errors.js';
 import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../time/watermark-strategy.js';
 import { AbstractOperator } from '../core/abstract-operator.js';
 import type { OperatorContext, Output } from '../core/operator.js';
@@ -25,18 +24,8 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractOperator<T, T> i
   }
 
   processElement(value: T, timestamp: number): void {
-    const assigner = this.strategy.timestampAssigner;
-    const eventTime = assigner === undefined ? timestamp : assigner(value, timestamp === timestamp ? timestamp : Number.NEGATIVE_INFINITY);
-    if (typeof eventTime !== 'number' || Number.isNaN(eventTime)) {
-      // Without watermarks nothing reads event time: records without one pass (Flink's noWatermarks()).
-      if (assigner === undefined && !this.strategy.emitsWatermarks) return this.output.collect(value, timestamp);
-      throw new StreamError(
-        'INVALID_ARGUMENT',
-        assigner === undefined
-          ? 'A record reached the watermark strategy without a timestamp. Add .withTimestampAssigner((event) => event.timeMs) to the WatermarkStrategy.'
-          : `The timestamp assigner returned ${String(eventTime)}; it must return epoch milliseconds as a number.`,
-      );
-    }
+    const eventTime = this.strategy.eventTimestamp(value, timestamp);
+    if (eventTime !== eventTime) return this.output.collect(value, timestamp);
     if (this.idle) this.markActive();
     this.output.collect(value, eventTime);
     this.generator.onEvent(value, eventTime, this);

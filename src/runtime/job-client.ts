@@ -14,6 +14,8 @@ export interface OperatorMetrics {
   readonly lateRecordsDropped: number;
   /** Keys the operator holds keyed state for (at the end of the job: keys whose state was not cleared). */
   readonly keyedStateKeys: number;
+  /** Records a source dropped because they could not be read (a Kafka source with onDeserializationError: 'skip'). */
+  readonly recordsSkipped: number;
 }
 
 /** What a finished job reports. */

@@ -262,6 +262,6 @@ export class JobMaster implements JobClient {
     return metrics
       .flatMap((a) => a.nodes.map((n) => ({ ...n, name: this.nodes[n.nodeId]!.name, subtask: a.subtask })))
       .sort((a, b) => a.nodeId - b.nodeId || a.subtask - b.subtask)
-      .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys }));
+      .map(({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys, recordsSkipped }) => ({ name, subtask, recordsIn, recordsOut, lateRecordsDropped, keyedStateKeys, recordsSkipped }));
   }
 }

@@ -2,6 +2,7 @@
 // how watermarks are generated from them (bounded out-of-orderness, monotonous, punctuated or
 // periodic user generators), optionally marking a quiet input idle.
 
+import { StreamError } from '../core/errors.js';
 import { requireFunction } from '../core/validate.js';
 
 /** Where a generator emits watermarks and idleness. */
@@ -120,6 +121,24 @@ export class WatermarkStrategy<T> {
   withIdleness(ms: number): WatermarkStrategy<T> {
     const timeout = requireDuration(ms, 'withIdleness');
     return new WatermarkStrategy<T>(this.factory, this.timestampAssigner, timeout, this.emitsWatermarks);
+  }
+
+  /**
+   * @internal The event timestamp of `event`, which arrived with `recordTimestamp` (NaN: none):
+   * the assigner's, else the record's. A record without one passes as it is (NaN) only when no
+   * watermarks are generated, since then nothing reads event time (Flink's noWatermarks()).
+   */
+  eventTimestamp(event: T, recordTimestamp: number): number {
+    const assigner = this.timestampAssigner;
+    const eventTime = assigner === undefined ? recordTimestamp : assigner(event, recordTimestamp === recordTimestamp ? recordTimestamp : Number.NEGATIVE_INFINITY);
+    if (typeof eventTime === 'number' && !Number.isNaN(eventTime)) return eventTime;
+    if (assigner === undefined && !this.emitsWatermarks) return Number.NaN;
+    throw new StreamError(
+      'INVALID_ARGUMENT',
+      assigner === undefined
+        ? 'A record reached the watermark strategy without a timestamp. Add .withTimestampAssigner((event) => event.timeMs) to the WatermarkStrategy.'
+        : `The timestamp assigner returned ${String(eventTime)}; it must return epoch milliseconds as a number.`,
+    );
   }
 
   /** @internal A fresh generator for one subtask, wrapped for idleness when set. */

@@ -6,18 +6,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CollectionSource } from '../../src/connectors/collection-source.js';
 import { SequenceSource } from '../../src/connectors/sequence-source.js';
-import type { ReaderOutput, Source, SourceReader } from '../../src/core/source.js';
+import type { Source, SourceReader } from '../../src/core/source.js';
+import { readerContext, readerOutput } from '../fixtures/reader-output.js';
 
 /** Polls `reader` `polls` times (or to its end) and returns what it emitted. */
 function poll<T>(reader: SourceReader<T>, polls = Number.POSITIVE_INFINITY): T[] {
   const out: T[] = [];
-  const output: ReaderOutput<T> = { collect: (value) => void out.push(value) };
+  const output = readerOutput<T>((value) => out.push(value));
   for (let i = 0; i < polls; i++) if (reader.pollNext(output) === 'end-of-input') break;
   return out;
 }
 
 function reader<T, S>(source: Source<T, S>, subtask: number, parallelism: number, restoredSplits?: S[]): SourceReader<T, S> {
-  return source.createReader({ subtask, parallelism, shipped: undefined, restoredSplits });
+  return source.createReader(readerContext(subtask, parallelism, restoredSplits));
 }
 
 test('fromSequence: a reader restored from the splits of a snapshot emits exactly the rest of its range', () => {

@@ -3,6 +3,7 @@
 // prices, padding, event time, and how the parallel source splits the events.
 
 import assert from 'node:assert/strict';
+import { readerContext, readerOutput } from '../fixtures/reader-output.js';
 import { describe, it } from 'node:test';
 import {
   BASE_TIME,
@@ -202,12 +203,12 @@ describe('NexmarkSource', () => {
     const count = 3001;
     const seen: number[] = [];
     for (let subtask = 0; subtask < 3; subtask++) {
-      const reader = new NexmarkSource(count, 1000).createReader({ subtask, parallelism: 3, shipped: undefined, restoredSplits: undefined });
+      const reader = new NexmarkSource(count, 1000).createReader(readerContext(subtask, 3));
       const mine: NexmarkEvent[] = [];
       let status;
       do {
         const before = mine.length;
-        status = reader.pollNext({ collect: (e) => mine.push(e) });
+        status = reader.pollNext(readerOutput((e: NexmarkEvent) => mine.push(e)));
         assert.ok(mine.length - before <= EVENTS_PER_POLL);
       } while (status === 'more-available');
       assert.equal(status, 'end-of-input');

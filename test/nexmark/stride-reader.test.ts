@@ -5,14 +5,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StrideReader, type StrideSplit } from '../../bench/nexmark/stride-reader.js';
+import { readerContext, readerOutput } from '../fixtures/reader-output.js';
 
 function reader(count: number, subtask: number, parallelism: number, restoredSplits?: StrideSplit[]): StrideReader<number> {
-  return new StrideReader(count, { subtask, parallelism, shipped: undefined, restoredSplits }, (n) => n);
+  return new StrideReader(count, readerContext(subtask, parallelism, restoredSplits), (n) => n);
 }
 
 /** Polls `r` `polls` times (or to its end), collecting what it emits. */
 function poll(r: StrideReader<number>, out: number[], polls = Infinity): void {
-  for (let i = 0; i < polls && r.pollNext({ collect: (n) => out.push(n) }) === 'more-available'; i++);
+  for (let i = 0; i < polls && r.pollNext(readerOutput((n: number) => out.push(n))) === 'more-available'; i++);
 }
 
 describe('StrideReader', () => {
@@ -38,7 +39,7 @@ describe('StrideReader', () => {
 
   it('ends at once without records', () => {
     const out: number[] = [];
-    assert.equal(reader(0, 0, 2).pollNext({ collect: (n) => out.push(n) }), 'end-of-input');
+    assert.equal(reader(0, 0, 2).pollNext(readerOutput((n: number) => out.push(n))), 'end-of-input');
     assert.deepEqual(out, []);
   });
 });

@@ -55,7 +55,10 @@ interface Cluster {
 
 interface Internals {
   readonly version: string;
-  readonly createCluster: (kafka: Kafka) => Cluster;
+  /** A cluster of `kafka`'s brokers; `options` as kafkajs's own consumers and producers pass them. */
+  readonly createCluster: (kafka: Kafka, options?: { maxInFlightRequests?: number; isolationLevel?: number }) => Cluster;
+  /** kafkajs's fetched batch of one partition: drops control records and aborted transactions' records. */
+  readonly Batch: new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: unknown[]; messagesWithinOffset: { offset: string }[] };
   readonly createEosManager: (options: { logger: unknown; cluster: Cluster; transactional: true; transactionalId: string; transactionTimeout: number }) => EosManager;
   readonly createMessageProducer: (options: {
     logger: unknown;
@@ -97,6 +100,8 @@ export function kafkajsInternals(): Internals {
   const createMessageProducer = load('kafkajs/src/producer/messageProducer');
   const createRetry = load('kafkajs/src/retry');
   const coordinatorTypes = load('kafkajs/src/protocol/coordinatorTypes') as { TRANSACTION?: unknown };
+  const batch = load('kafkajs/src/consumer/batch');
+  if (typeof batch !== 'function') moved('src/consumer/batch as a class');
   if (typeof createEosManager !== 'function') moved('src/producer/eosManager as a function');
   if (typeof createMessageProducer !== 'function') moved('src/producer/messageProducer as a function');
   if (typeof createRetry !== 'function') moved('src/retry as a function');
@@ -107,11 +112,12 @@ export function kafkajsInternals(): Internals {
   };
   cached = {
     version,
-    createCluster: (kafka) => {
+    createCluster: (kafka, options = { maxInFlightRequests: 1 }) => {
       const create = privateSymbol(kafka, 'private:Kafka:createCluster');
       if (typeof create !== 'function') moved('private:Kafka:createCluster as a function');
-      return (create as (options: object) => Cluster)({ maxInFlightRequests: 1 });
+      return (create as (options: object) => Cluster)(options);
     },
+    Batch: batch as Internals['Batch'],
     createEosManager: createEosManager as Internals['createEosManager'],
     createMessageProducer: createMessageProducer as Internals['createMessageProducer'],
     createRetry: createRetry as Internals['createRetry'],

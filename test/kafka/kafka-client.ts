@@ -1,0 +1,51 @@
+// Plain kafkajs helpers for the Kafka tests: create a topic, write records to chosen partitions
+// with chosen timestamps, and read a topic the way a downstream consumer would (read committed).
+
+import { Kafka, logLevel, type Message } from 'kafkajs';
+
+export function testKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'eddy-test', brokers, logLevel: logLevel.NOTHING });
+}
+
+let topics = 0;
+
+/** A topic name not used before in this process. */
+export function uniqueTopic(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now()}-${topics++}`;
+}
+
+export async function createTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
+  const admin = testKafka(brokers).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+/** Writes `messages` (each with its partition) to `topic`, acknowledged by the broker. */
+export async function produce(brokers: string[], topic: string, messages: Message[]): Promise<void> {
+  const producer = testKafka(brokers).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+  await producer.disconnect();
+}
+
+/** Every committed value of `topic` (read from the start), once `expected` arrived or `ms` passed. */
+export async function readCommitted(brokers: string[], topic: string, expected: number, ms = 15_000): Promise<string[]> {
+  const consumer = testKafka(brokers).consumer({ groupId: `check-${topic}-${Date.now()}`, readUncommitted: false });
+  const values: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let done!: () => void;
+  const arrived = new Promise<void>((resolve) => (done = resolve));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      values.push(message.value!.toString());
+      if (values.length >= expected) done();
+    },
+  });
+  await Promise.race([arrived, new Promise((r) => setTimeout(r, ms))]);
+  // A little longer: duplicates after the expected count would show.
+  await new Promise((r) => setTimeout(r, 500));
+  await consumer.disconnect();
+  return values;
+}
