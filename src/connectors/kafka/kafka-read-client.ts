@@ -6,7 +6,7 @@
 // cluster and Batch internals (see kafka-transactions.ts, where they are looked up and checked).
 
 import type { Kafka } from 'kafkajs';
-import type { KafkaRecord } from './kafka-record.js';
+import type { KafkaBytes, KafkaRecord } from './kafka-record.js';
 import { kafkajsInternals } from './kafka-transactions.js';
 
 export interface TopicPartition {
@@ -49,9 +49,9 @@ interface ReadCluster {
 interface FetchedMessage {
   offset: string;
   timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer | Buffer[] | undefined>;
+  key: KafkaBytes | null;
+  value: KafkaBytes | null;
+  headers: Record<string, KafkaBytes | KafkaBytes[] | undefined>;
 }
 
 const READ_COMMITTED = 1;

@@ -5,6 +5,14 @@
 import { Packr } from 'msgpackr';
 import { StreamError } from '../../core/errors.js';
 
+/**
+ * Bytes of a Kafka record: a Node.js `Buffer` at run time, typed by what eddy's types promise
+ * (they use no Node.js types), so `toString()` gives its text.
+ */
+export interface KafkaBytes extends Uint8Array {
+  toString(encoding?: 'utf8' | 'hex' | 'base64' | 'latin1'): string;
+}
+
 /** One Kafka record: where it was read, when it was written, and its raw bytes. */
 export interface KafkaRecord {
   readonly topic: string;
@@ -12,11 +20,11 @@ export interface KafkaRecord {
   readonly offset: number;
   /** The Kafka timestamp (epoch ms): create time, or log-append time for topics set so. */
   readonly timestamp: number;
-  readonly key: Buffer | null;
+  readonly key: KafkaBytes | null;
   /** The value's bytes; null for a tombstone. */
-  readonly value: Buffer | null;
+  readonly value: KafkaBytes | null;
   /** Header values by name; a name given several times has a list. */
-  readonly headers: Readonly<Record<string, Buffer | Buffer[] | undefined>>;
+  readonly headers: Readonly<Record<string, KafkaBytes | KafkaBytes[] | undefined>>;
 }
 
 /** How the source turns a record into the stream's value: a named format (of the value), or a function of the whole record. */
@@ -35,7 +43,7 @@ export function checkDeserializer(option: unknown, where: string): void {
 
 function requireValue(record: KafkaRecord): Buffer {
   if (record.value === null) throw new Error('the record has no value (a tombstone)');
-  return record.value;
+  return record.value as Buffer;
 }
 
 /** The function a deserializer option stands for (default: JSON). */
@@ -58,9 +66,9 @@ export function createDeserializer<T>(option: KafkaDeserializer<T> | undefined):
 }
 
 /** The first bytes of a record's value, readable: as text when they are text, else as hex. */
-export function previewBytes(bytes: Buffer | null, max = 64): string {
+export function previewBytes(bytes: KafkaBytes | null, max = 64): string {
   if (bytes === null) return 'null';
-  const head = bytes.subarray(0, max);
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, max));
   const text = head.toString('utf8');
   const printable = !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text);
   const shown = printable ? JSON.stringify(text) : `0x${head.toString('hex')}`;
