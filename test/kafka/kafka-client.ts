@@ -1,6 +1,7 @@
 // Plain kafkajs helpers for the Kafka tests: create a topic, write records to chosen partitions
 // with chosen timestamps, and read a topic the way a downstream consumer would (read committed).
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 
 export function testKafka(brokers: string[]): Kafka {
@@ -29,23 +30,29 @@ export async function produce(brokers: string[], topic: string, messages: Messag
   await producer.disconnect();
 }
 
-/** Every committed value of `topic` (read from the start), once `expected` arrived or `ms` passed. */
-export async function readCommitted(brokers: string[], topic: string, expected: number, ms = 15_000): Promise<string[]> {
-  const consumer = testKafka(brokers).consumer({ groupId: `check-${topic}-${Date.now()}`, readUncommitted: false });
+/** What a consumer reads of `topic` from the start: once `expected` values arrived (and 500 ms more, for duplicates) or after `ms`. */
+export async function readTopic(brokers: string[], topic: string, expected: number, options: { committed?: boolean; ms?: number } = {}): Promise<string[]> {
+  // Short fetch waits: disconnecting waits for the fetch in flight.
+  const consumer = testKafka(brokers).consumer({ groupId: uniqueTopic('check'), readUncommitted: options.committed === false, maxWaitTimeInMs: 100 });
   const values: string[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let done!: () => void;
-  const arrived = new Promise<void>((resolve) => (done = resolve));
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      values.push(message.value!.toString());
-      if (values.length >= expected) done();
-    },
-  });
-  await Promise.race([arrived, new Promise((r) => setTimeout(r, ms))]);
-  // A little longer: duplicates after the expected count would show.
-  await new Promise((r) => setTimeout(r, 500));
-  await consumer.disconnect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let done!: () => void;
+    const arrived = new Promise<void>((resolve) => (done = resolve));
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        values.push(message.value!.toString());
+        if (values.length >= expected) done();
+      },
+    });
+    const waited = new AbortController();
+    await Promise.race([arrived, sleep(options.ms ?? 15_000, undefined, { signal: waited.signal }).catch(() => undefined)]);
+    waited.abort();
+    await sleep(500);
+  } finally {
+    await consumer.disconnect();
+  }
   return values;
 }
+

@@ -14,7 +14,7 @@ import { freePort, startBroker, stopBroker } from '../../tools/kafka/broker.js';
 import type { KafkaReadArgs, ReadRecord } from '../fixtures/kafka-read-job.js';
 import { finalSums } from '../fixtures/checkpointed-sum.js';
 import { fixtureUrl, PARALLELISMS } from '../harness/run-fixture.js';
-import { createTopic, produce, uniqueTopic } from './kafka-client.js';
+import { createTopic, produce, testKafka, uniqueTopic } from './kafka-client.js';
 import { useTestBroker } from './test-broker.js';
 
 const { brokers } = useTestBroker();
@@ -85,7 +85,7 @@ describe('KafkaSource', () => {
 
   it('generates watermarks per partition: a partition behind holds windows back, an idle one stalls them unless withIdleness is set', async () => {
     // Partition 1: times 0..1900, then nothing; a second later partition 0: times 0..9900.
-    const fired = async (idlenessMs: number | undefined): Promise<{ p: number; start: number; count: number }[]> => {
+    const fired = async (idlenessMs: number | undefined, windows: number): Promise<{ p: number; start: number; count: number }[]> => {
       const topic = uniqueTopic('watermarks');
       await createTopic(brokers(), topic, 2);
       const out = join(scratch(), 'windows.jsonl');
@@ -93,20 +93,41 @@ describe('KafkaSource', () => {
       await produce(brokers(), topic, Array.from({ length: 20 }, (_, k) => ({ partition: 1, value: JSON.stringify({ p: 1, n: k }), timestamp: String(k * 100) })));
       await new Promise((r) => setTimeout(r, 1_000));
       await produce(brokers(), topic, Array.from({ length: 100 }, (_, k) => ({ partition: 0, value: JSON.stringify({ p: 0, n: k }), timestamp: String(k * 100) })));
-      await new Promise((r) => setTimeout(r, 2_500));
+      // Until the windows expected fired, then a while longer: nothing else may fire.
+      await until(() => readLines(out).length >= windows, 20_000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1_500));
       await client.cancel();
       await client.result.catch(() => undefined);
       return readLines(out);
     };
     // Without idleness the watermark is min(9899, 1899) = 1899: only the windows ending by 1000 fire, none late.
-    const stalled = await fired(undefined);
+    const stalled = await fired(undefined, 2);
     assert.deepEqual(stalled.sort((a, b) => a.p - b.p), [{ p: 0, start: 0, count: 10 }, { p: 1, start: 0, count: 10 }]);
     // With idleness partition 1 drops out once quiet (partition 0 is still active): partition 0's windows up to 8000 fire, and partition 1's second one.
-    const idle = await fired(300);
+    const idle = await fired(300, 11);
     const starts = (p: number): number[] => idle.filter((w) => w.p === p).map((w) => w.start).sort((a, b) => a - b);
     assert.deepEqual(starts(0), [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000]);
     assert.deepEqual(starts(1), [0, 1000]);
     assert.ok(idle.every((w) => w.count === 10), 'no record was late');
+  });
+
+  it('reads committed records only, also when a transaction that began earlier was aborted later', async () => {
+    const topic = uniqueTopic('aborted');
+    await createTopic(brokers(), topic, 1);
+    const kafka = testKafka(brokers());
+    const producers = [kafka.producer({ transactionalId: `${topic}-b`, idempotent: true, maxInFlightRequests: 1 }), kafka.producer({ transactionalId: `${topic}-c`, idempotent: true, maxInFlightRequests: 1 })];
+    for (const p of producers) await p.connect();
+    const b = await producers[0]!.transaction();
+    await b.send({ topic, messages: [{ value: '"b"' }] });
+    const c = await producers[1]!.transaction();
+    await c.send({ topic, messages: [{ value: '"c"' }] });
+    // Aborted in the other order than they began: kafkajs's own filter lets "b" through.
+    await c.abort();
+    await b.abort();
+    for (const p of producers) await p.disconnect();
+    await produce(brokers(), topic, [{ value: '"d"' }]);
+    const records = await collected<ReadRecord>(await run({ mode: 'records', source: { brokers: brokers(), topics: [topic], groupId: uniqueTopic('g'), bounded: true } }));
+    assert.deepEqual(records.map((r) => r.value), ['d']);
   });
 
   it("'fail' fails the job naming the record's topic, partition and offset, with its bytes", async () => {

@@ -39,7 +39,7 @@ interface ReadCluster {
       minBytes: number;
       maxBytes: number;
       topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
-    }): Promise<{ responses: { topicName: string; partitions: { partition: number }[] }[] }>;
+    }): Promise<{ responses: { topicName: string; partitions: { partition: number; abortedTransactions?: { firstOffset: string }[] }[] }[] }>;
   }>;
   fetchTopicsOffset(
     topics: { topic: string; partitions: { partition: number }[]; fromBeginning?: boolean; fromTimestamp?: number }[],
@@ -152,7 +152,7 @@ export class KafkaReadClient {
         return responses.flatMap(({ topicName, partitions }) =>
           partitions.map((data) => {
             const requested = ofLeader.find((r) => r.topic === topicName && r.partition === data.partition)!;
-            const batch = new Batch(topicName, String(requested.offset), data);
+            const batch = new Batch(topicName, String(requested.offset), sortAbortedTransactions(data));
             const within = batch.messagesWithinOffset;
             const nextOffset = within.length === 0 ? requested.offset : Number(within[within.length - 1]!.offset) + 1;
             const records = (batch.messages as FetchedMessage[]).map((m) => toRecord(topicName, data.partition, m));
@@ -163,6 +163,22 @@ export class KafkaReadClient {
     );
     return fetched.flat();
   }
+}
+
+/**
+ * The broker lists a fetch's aborted transactions in the order they were aborted, but kafkajs's
+ * Batch reads them as sorted by first offset: unsorted, records of a transaction aborted after a
+ * later one began would pass as committed. Sorted by first offset, as the Java consumer does.
+ */
+function sortAbortedTransactions(data: { partition: number; abortedTransactions?: { firstOffset: string }[] }): unknown {
+  const aborted = data.abortedTransactions;
+  if (aborted === undefined || aborted.length < 2) return data;
+  const sorted = [...aborted].sort((a, b) => {
+    const x = BigInt(a.firstOffset);
+    const y = BigInt(b.firstOffset);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return { ...data, abortedTransactions: sorted };
 }
 
 function toRecord(topic: string, partition: number, m: FetchedMessage): KafkaRecord {

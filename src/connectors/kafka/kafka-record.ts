@@ -76,13 +76,16 @@ export function previewBytes(bytes: KafkaBytes | null, max = 64): string {
 }
 
 /** The error of a record that could not be deserialized, naming it and showing its bytes. */
-export function deserializationError(record: KafkaRecord, format: string, cause: unknown): StreamError {
+export function deserializationError(record: KafkaRecord, format: string, cause: unknown, failsTheJob: boolean): StreamError {
   const reason = cause instanceof Error ? cause.message : String(cause);
+  const advice = failsTheJob
+    ? " To go on past such records, create the KafkaSource with onDeserializationError: 'skip' (they are counted in recordsSkipped), " +
+      'or { deadLetter: new OutputTag<KafkaRecord>("bad-records") } to get them on a side output.'
+    : '';
   return new StreamError(
     'DESERIALIZATION_FAILED',
     `The Kafka record at topic "${record.topic}", partition ${record.partition}, offset ${record.offset} could not be read as ${format}: ${reason}. ` +
-      `Its value starts ${previewBytes(record.value)}. To go on past such records, create the KafkaSource with onDeserializationError: 'skip' ` +
-      '(they are counted in recordsSkipped), or { deadLetter: new OutputTag<KafkaRecord>("bad-records") } to get them on a side output.',
+      `Its value starts ${previewBytes(record.value)}.${advice}`,
     { cause },
   );
 }

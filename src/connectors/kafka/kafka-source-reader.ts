@@ -174,10 +174,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       value = this.deserialize(record);
     } catch (cause) {
       const policy = this.options.onDeserializationError;
-      const error = deserializationError(record, typeof this.options.deserializer === 'string' ? this.options.deserializer : typeof this.options.deserializer === 'function' ? 'the deserializer function' : 'json', cause);
+      const error = deserializationError(record, typeof this.options.deserializer === 'string' ? this.options.deserializer : typeof this.options.deserializer === 'function' ? 'the deserializer function' : 'json', cause, policy === 'fail');
       if (policy === 'fail') throw error;
       if (policy === 'skip') {
-        if (++this.recordsSkipped <= SKIPS_LOGGED) process.emitWarning(`${error.message}${this.recordsSkipped === SKIPS_LOGGED ? ' Further skipped records are only counted.' : ''}`, { code: 'EDDY_RECORD_SKIPPED' });
+        if (++this.recordsSkipped <= SKIPS_LOGGED) process.emitWarning(`${error.message} Skipped (onDeserializationError: 'skip').${this.recordsSkipped === SKIPS_LOGGED ? ' Further skipped records are only counted.' : ''}`, { code: 'EDDY_RECORD_SKIPPED' });
         return;
       }
       output.collectSide(policy.deadLetter.id, { ...record, error: error.message }, record.timestamp);

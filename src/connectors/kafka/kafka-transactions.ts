@@ -9,11 +9,16 @@ import { createRequire } from 'node:module';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import { StreamError } from '../../core/errors.js';
 
-/** What a checkpoint records of a pre-committed transaction: enough to commit it from anywhere. */
-export interface KafkaTransactionHandle {
-  readonly transactionalId: string;
-  readonly producerId: number;
+/** The producer id and epoch the transaction coordinator gave a transactional id. */
+export interface KafkaProducerIds {
+  /** A 64-bit integer, as the decimal string kafkajs reads it as. */
+  readonly producerId: string;
   readonly producerEpoch: number;
+}
+
+/** What a checkpoint records of a pre-committed transaction: enough to commit it from anywhere. */
+export interface KafkaTransactionHandle extends KafkaProducerIds {
+  readonly transactionalId: string;
 }
 
 export interface TopicMessages {
@@ -24,6 +29,14 @@ export interface TopicMessages {
 /** One transactional producer: one open transaction at a time. */
 export interface TransactionalProducer {
   readonly transactionalId: string;
+  /**
+   * Sends InitProducerId now, also when the producer was initialized before: aborts whatever is
+   * open under the transactional id (a crashed owner's transaction, or this producer's own) and
+   * bumps the producer epoch, so that handles of earlier transactions under the id can no longer
+   * end a later one. Resolves with the new ids: epoch 0 means the id was never initialized before
+   * (or its epochs ran out and the broker gave it a new producer id).
+   */
+  initialize(): Promise<KafkaProducerIds>;
   /** Starts a transaction (the first call initializes the transactional id, which aborts whatever a crashed owner left open under it). */
   begin(): Promise<void>;
   /** Sends into the open transaction and resolves once every partition acknowledged (acks = all). */
@@ -40,7 +53,7 @@ interface EosManager {
   beginTransaction(): void;
   commit(): Promise<void>;
   abort(): Promise<void>;
-  getProducerId(): number;
+  getProducerId(): string;
   getProducerEpoch(): number;
   isInTransaction(): boolean;
 }
@@ -49,7 +62,7 @@ interface Cluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   findGroupCoordinator(options: { groupId: string; coordinatorType: number }): Promise<{
-    endTxn(options: { transactionalId: string; producerId: number; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
+    endTxn(options: { transactionalId: string; producerId: string; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
   }>;
 }
 
@@ -146,6 +159,11 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
   let initialized = false;
   return {
     transactionalId,
+    async initialize() {
+      await eos.initProducerId();
+      initialized = true;
+      return { producerId: eos.getProducerId(), producerEpoch: eos.getProducerEpoch() };
+    },
     async begin() {
       if (!initialized) {
         await eos.initProducerId();
@@ -172,12 +190,40 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
  * abort the transaction instead.
  */
 export async function commitRecordedTransaction(kafka: Kafka, handle: KafkaTransactionHandle): Promise<void> {
+  await endRecordedTransaction(kafka, handle, true);
+}
+
+/**
+ * Aborts a transaction by its recorded handle, from any process: EndTxn(abort) with the recorded
+ * ids. Aborting it again succeeds.
+ */
+export async function abortRecordedTransaction(kafka: Kafka, handle: KafkaTransactionHandle): Promise<void> {
+  await endRecordedTransaction(kafka, handle, false);
+}
+
+/**
+ * Whether ending a transaction by its handle failed because the transactional id moved on: its
+ * producer epoch is newer than the handle's (INVALID_PRODUCER_EPOCH, PRODUCER_FENCED), so the
+ * transaction was ended before (committed, or aborted by an InitProducerId or by the broker
+ * after its timeout), or the handle's transaction was never begun on the broker
+ * (INVALID_TXN_STATE: nothing was sent in it, or it ended the other way).
+ */
+export function endedBefore(error: unknown): 'epoch' | 'state' | undefined {
+  for (let e = error as { type?: unknown; code?: unknown; cause?: unknown } | null | undefined, depth = 0; e !== null && e !== undefined && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.code === 47 || e.code === 90) return 'epoch';
+    if (e.type === 'INVALID_TXN_STATE' || e.code === 48) return 'state';
+  }
+  return undefined;
+}
+
+async function endRecordedTransaction(kafka: Kafka, handle: KafkaTransactionHandle, commit: boolean): Promise<void> {
   const internals = kafkajsInternals();
   const cluster = internals.createCluster(kafka);
   await cluster.connect();
   try {
     const coordinator = await cluster.findGroupCoordinator({ groupId: handle.transactionalId, coordinatorType: internals.transactionCoordinator });
-    await coordinator.endTxn({ ...handle, transactionResult: true });
+    const { transactionalId, producerId, producerEpoch } = handle;
+    await coordinator.endTxn({ transactionalId, producerId, producerEpoch, transactionResult: commit });
   } finally {
     await cluster.disconnect();
   }
