@@ -1,11 +1,13 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency (run by default), and checkpoints and chaos (only when named: they take minutes).
+// latency (run by default), and checkpoints, chaos and kafka (only when named: they take minutes,
+// and kafka starts a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
 import { chaosSuite } from './checkpoints/chaos.js';
 import { checkpointsSuite } from './checkpoints/suite.js';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
+import { kafkaSuite } from './kafka/suite.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
 import { sensorJob } from './sensor-job.js';
 import { channelsBench } from './micro/channels.bench.js';
@@ -21,7 +23,8 @@ function positive(value: string): number {
 
 interface Options {
   count: number;
-  rounds: number;
+  /** Unset: 5, or 3 for kafka (whose rounds are long). */
+  rounds?: number;
   runs: number;
   seed: number;
   write: boolean;
@@ -29,6 +32,7 @@ interface Options {
 
 async function runSuite(suite: string, options: Options): Promise<void> {
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  const rounds = options.rounds ?? (suite === 'kafka' ? 3 : 5);
   let title: string;
   let body: string;
   switch (suite) {
@@ -39,14 +43,14 @@ async function runSuite(suite: string, options: Options): Promise<void> {
     }
     case 'efficiency': {
       title = 'Engine efficiency: generate -> map -> keyBy -> rolling sum -> discard';
-      const rows = await engineEfficiency({ count: options.count, keys: 1000, rounds: options.rounds, parallelisms: [1, 2] });
-      body = `${options.count} records, 1000 keys, ${options.rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
+      const rows = await engineEfficiency({ count: options.count, keys: 1000, rounds, parallelisms: [1, 2] });
+      body = `${options.count} records, 1000 keys, ${rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
       break;
     }
     case 'sensor': {
       title = 'Sensor job: per-device sliding windows (10 s, every 5 s) with the pairwise-mean reduce';
-      const rows = await sensorJob({ count: options.count, devices: 1000, rounds: options.rounds, parallelisms: [1, 2] });
-      body = `${options.count} readings, 1000 devices, ${options.rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
+      const rows = await sensorJob({ count: options.count, devices: 1000, rounds, parallelisms: [1, 2] });
+      body = `${options.count} readings, 1000 devices, ${rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
       break;
     }
     case 'latency': {
@@ -58,7 +62,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
     }
     case 'checkpoints': {
       title = 'Checkpoints: throughput, snapshot cost, recovery, alignment';
-      body = await checkpointsSuite({ rounds: options.rounds });
+      body = await checkpointsSuite({ rounds });
       break;
     }
     case 'chaos': {
@@ -66,8 +70,13 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = await chaosSuite(options.runs, options.seed);
       break;
     }
+    case 'kafka': {
+      title = 'Kafka: Kafka -> map -> Kafka against a local broker, and kafkajs alone';
+      body = await kafkaSuite({ rounds });
+      break;
+    }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints or chaos.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos or kafka.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -75,9 +84,9 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos (default: the first four)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka (default: the first four)')
   .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
-  .option('--rounds <n>', 'rounds per variant', positive, 5)
+  .option('--rounds <n>', 'rounds per variant (default 5; kafka 3)', positive)
   .option('--runs <n>', 'chaos runs', positive, 200)
   .option('--seed <n>', 'seed of the chaos runs (default: from the clock; printed, to replay)', positive, Date.now() % 1_000_000)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)

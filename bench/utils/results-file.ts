@@ -3,8 +3,8 @@
 
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-
-const RESULTS = new URL('../../../bench/RESULTS.md', import.meta.url);
+import { join } from 'node:path';
+import { projectRoot } from './project-root.js';
 
 /** One line naming the machine: cores, CPU model, memory, Node version. */
 export function machineLine(): string {
@@ -24,9 +24,10 @@ export function writeSection(suite: string, title: string, command: string, body
     body,
     end,
   ].join('\n');
-  const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# eddy benchmark results\n\nEach section is replaced when its suite is re-measured; history lives in git.\n';
+  const results = join(projectRoot(), 'bench', 'RESULTS.md');
+  const current = existsSync(results) ? readFileSync(results, 'utf8') : '# eddy benchmark results\n\nEach section is replaced when its suite is re-measured; history lives in git.\n';
   const from = current.indexOf(start);
   const to = current.indexOf(end);
   const next = from === -1 || to === -1 ? `${current.trimEnd()}\n\n${section}\n` : `${current.slice(0, from)}${section}${current.slice(to + end.length)}`;
-  writeFileSync(RESULTS, next);
+  writeFileSync(results, next);
 }
