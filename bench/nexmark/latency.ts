@@ -32,15 +32,20 @@ export interface LatencyArgs {
   rateLimit: number;
   /** From SharedHistogram.allocate(): where every subtask records ages, in µs. */
   histogram: SharedArrayBuffer;
-  /** Records stamped before this epoch time (ms) are not measured (the warm-up). */
-  measureFromMs: number;
+  /** Records stamped in the first this many ms after the first record a recorder sees are not measured (the warm-up). */
+  warmupMs: number;
 }
 
-/** Records the age of stamped records (stamped from `measureFromMs` on) into the shared histogram. */
+/**
+ * Records the age of stamped records into the shared histogram, from `warmupMs` after the first
+ * stamp it sees on (counted from the records, not from the submission, so a slow start-up does not
+ * eat the warm-up).
+ */
 export function ageRecorder(args: LatencyArgs): (stamp: number) => void {
   const histogram = new SharedHistogram(args.histogram);
-  const from = args.measureFromMs;
+  let from: number | undefined;
   return (stamp) => {
+    from ??= stamp + args.warmupMs;
     if (stamp >= from) histogram.record((nowMs() - stamp) * 1000);
   };
 }

@@ -21,7 +21,6 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runJob, type CheckpointStats } from '../../src/index.js';
 import { NEXMARK_SINK, type NexmarkJobArgs } from '../jobs/nexmark-query.js';
-import { nowMs } from '../utils/clock.js';
 import { SharedHistogram } from '../utils/shared-histogram.js';
 import { DEFAULT_RATE, eventAt, type NexmarkEvent } from './generator.js';
 import { isQueryName, QUERIES } from './queries.js';
@@ -155,7 +154,7 @@ async function runMeasured(options: NexmarkRunOptions, args: NexmarkJobArgs, eve
   const cpu = process.cpuUsage();
   const started = performance.now();
   if (latency !== undefined) {
-    args.latency = { rateLimit: latency.rateLimit, histogram: SharedHistogram.allocate(), measureFromMs: nowMs() + latency.warmupSeconds * 1000 };
+    args.latency = { rateLimit: latency.rateLimit, histogram: SharedHistogram.allocate(), warmupMs: latency.warmupSeconds * 1000 };
   }
   const client = await runJob(job, { parallelism: options.parallelism, args, jobName: `nexmark ${options.query}` });
   const result = await client.result;
