@@ -3,8 +3,8 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { NexmarkReport } from '../nexmark/run.js';
+import { projectRoot } from '../utils/project-root.js';
 
 export type Engine = 'eddy' | 'flink';
 
@@ -25,7 +25,7 @@ export interface RunOptions {
   checkpointIntervalMs?: number;
 }
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = `${projectRoot()}/`;
 const FLINK_DIR = `${ROOT}bench/reference/flink`;
 /** The Flink reference's runnable jar with its dependencies (built by build.sh). */
 export const FLINK_JAR = `${FLINK_DIR}/target/eddy-flink-reference.jar`;
@@ -49,18 +49,22 @@ function flags(options: RunOptions): string[] {
   return args;
 }
 
-/** The command line that runs one engine on one workload. */
-export function commandFor(engine: Engine, options: RunOptions): [string, string[]] {
-  if (engine === 'eddy') return [process.execPath, [`${ROOT}dist/bench/nexmark/run.js`, ...flags(options)]];
+/** The command line that runs `mainClass` of the Flink reference with `args`. */
+export function flinkCommand(mainClass: string, args: string[]): [string, string[]] {
   if (!existsSync(FLINK_JAR)) {
     throw new Error(`The Flink reference is not built (${FLINK_JAR} is missing): run bench/reference/flink/build.sh.`);
   }
-  return ['java', ['-Xms1g', '-Xmx4g', '-cp', `${FLINK_JAR}:${FLINK_DIR}/target/lib/*`, 'eddy.reference.Run', ...flags(options)]];
+  return ['java', ['-Xms1g', '-Xmx4g', '-cp', `${FLINK_JAR}:${FLINK_DIR}/target/lib/*`, mainClass, ...args]];
 }
 
-/** Runs one engine once and returns its report (the last JSON line of its standard output). */
-export function runOnce(engine: Engine, options: RunOptions, timeoutMs = 600_000): Promise<RunReport> {
-  const [command, args] = commandFor(engine, options);
+/** The command line that runs one engine on one workload. */
+export function commandFor(engine: Engine, options: RunOptions): [string, string[]] {
+  if (engine === 'eddy') return [process.execPath, [`${ROOT}dist/bench/nexmark/run.js`, ...flags(options)]];
+  return flinkCommand('eddy.reference.Run', flags(options));
+}
+
+/** Runs `command` and returns its report: the last JSON line of its standard output. */
+export function runReporting<R>(what: string, [command, args]: [string, string[]], timeoutMs = 600_000): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -72,10 +76,15 @@ export function runOnce(engine: Engine, options: RunOptions, timeoutMs = 600_000
       clearTimeout(timer);
       const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
       if (code !== 0 || line === undefined) {
-        reject(new Error(`${engine} ${options.query} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
+        reject(new Error(`${what} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
         return;
       }
-      resolve(JSON.parse(line) as RunReport);
+      resolve(JSON.parse(line) as R);
     });
   });
+}
+
+/** Runs one engine once and returns its report (the last JSON line of its standard output). */
+export function runOnce(engine: Engine, options: RunOptions, timeoutMs = 600_000): Promise<RunReport> {
+  return runReporting(`${engine} ${options.query}`, commandFor(engine, options), timeoutMs);
 }

@@ -4,21 +4,25 @@
 // and prints one table (events/s, ratio, CPU-seconds, events/s per core, peak RSS); it writes the
 // table to bench/RESULTS.md and a chart of the ratios to bench/compare-ratios.svg.
 // `--suite latency` runs the latency suite instead (bench/compare/latency.ts), `--suite checkpoints`
-// the cost of checkpoints every second on both engines (bench/compare/checkpoints.ts).
+// the cost of checkpoints every second on both engines (bench/compare/checkpoints.ts), `--suite
+// kafka` Kafka -> map -> Kafka against a local broker (bench/compare/kafka.ts).
 
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatRate, median, spreadPercent } from '../utils/stats.js';
+import { projectRoot } from '../utils/project-root.js';
 import { machineLine, writeSection } from '../utils/results-file.js';
 import { ratioChart } from './chart.js';
 import { CHECKPOINT_WORKLOADS, checkpointSuite } from './checkpoints.js';
 import { flinkVersions, runOnce, type Engine, type RunReport } from './engines.js';
+import { kafkaCompare } from './kafka.js';
 import { LATENCY_WORKLOADS, latencySuite } from './latency.js';
 import { sameResults } from './same-results.js';
 
 const WORKLOADS = ['seed', 'q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11'];
 const TARGET_RATIO = 1.5;
-const CHART = new URL('../../../bench/compare-ratios.svg', import.meta.url);
+const CHART = join(projectRoot(), 'bench', 'compare-ratios.svg');
 
 function positive(value: string): number {
   const n = Number(value);
@@ -27,7 +31,7 @@ function positive(value: string): number {
 }
 
 interface Options {
-  suite: 'throughput' | 'latency' | 'checkpoints';
+  suite: 'throughput' | 'latency' | 'checkpoints' | 'kafka';
   events: number;
   parallelism: number;
   rounds: number;
@@ -126,6 +130,12 @@ async function compareCheckpoints(options: Options, given: Given): Promise<void>
   if (options.write) writeSection('compare-checkpoints', 'Checkpointing cost on eddy and Apache Flink (seed job and Nexmark)', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, body);
 }
 
+async function compareKafka(options: Options, given: Given): Promise<void> {
+  const body = await kafkaCompare({ records: given('events') ?? 200_000, parallelism: options.parallelism, rounds: options.rounds, intervalMs: options.checkpointInterval });
+  console.log(`\n${body}\n\nMachine: ${machineLine()}`);
+  if (options.write) writeSection('compare-kafka', 'Kafka -> map -> Kafka on eddy and Apache Flink', `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`, body);
+}
+
 /** Why --workloads names one the suite does not run, or undefined. */
 function unknownWorkloads(options: Options): string | undefined {
   const allowed = options.suite === 'latency' ? LATENCY_WORKLOADS : WORKLOADS;
@@ -137,17 +147,20 @@ const program = new Command();
 await program
   .name('bench:compare')
   .addOption(
-    new Option('--suite <suite>', 'throughput: the table of events/s; latency: percentiles at 10/50/90 % load; checkpoints: events/s without and with checkpoints')
-      .choices(['throughput', 'latency', 'checkpoints'])
+    new Option(
+      '--suite <suite>',
+      'throughput: the table of events/s; latency: percentiles at 10/50/90 % load; checkpoints: events/s without and with checkpoints; kafka: Kafka -> map -> Kafka, records/s',
+    )
+      .choices(['throughput', 'latency', 'checkpoints', 'kafka'])
       .default('throughput'),
   )
-  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run; checkpoints suite: default per workload, 8-20 M)', positive, 2_000_000)
+  .option('--events <n>', 'events per run (latency suite: per maximum-throughput run; checkpoints suite: default per workload, 8-20 M; kafka suite: records, default 200000)', positive, 2_000_000)
   .option('--parallelism <n>', 'parallelism of both engines', positive, 2)
   .option('--rounds <n>', 'runs per engine and workload', positive, 3)
   .option('--check-events <n>', 'events for the same-results check (checkpoints suite: default 1000000)', positive, 20_000)
   .option('--workloads <list>', 'comma-separated subset of seed,q0,q1,q2,q3,q5,q7,q8,q11 (latency suite: of seed,q5; checkpoints suite: default seed,q5,q11)', (v: string) => v.split(','))
   .option('--seconds <s>', 'latency suite: how long each paced run lasts', positive, 10)
-  .option('--checkpoint-interval <ms>', 'checkpoints suite: ms between checkpoints in the timed runs', positive, 1000)
+  .option('--checkpoint-interval <ms>', 'checkpoints and kafka suites: ms between checkpoints in the timed runs', positive, 1000)
   .option('--check-interval <ms>', 'checkpoints suite: ms between checkpoints in the same-results check', positive, 100)
   .option('--no-write', 'do not replace the section in bench/RESULTS.md (nor the chart)')
   .action((options: Options) => {
@@ -156,6 +169,7 @@ await program
     const given: Given = (name) => (program.getOptionValueSource(name) === 'default' ? undefined : options[name]);
     if (options.suite === 'latency') return compareLatency(options);
     if (options.suite === 'checkpoints') return compareCheckpoints(options, given);
+    if (options.suite === 'kafka') return compareKafka(options, given);
     return compare(options);
   })
   .parseAsync();
