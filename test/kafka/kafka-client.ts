@@ -2,25 +2,12 @@
 // with chosen timestamps, and read a topic the way a downstream consumer would (read committed).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
+import { benchKafka as testKafka, uniqueName as uniqueTopic } from '../../bench/kafka/topics.js';
 
-export function testKafka(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'eddy-test', brokers, logLevel: logLevel.NOTHING });
-}
-
-let topics = 0;
-
-/** A topic name not used before in this process. */
-export function uniqueTopic(prefix: string): string {
-  return `${prefix}-${process.pid}-${Date.now()}-${topics++}`;
-}
-
-export async function createTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
-  const admin = testKafka(brokers).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  await admin.disconnect();
-}
+// The client, unique names and topic creation (which waits for leaders without kafkajs's
+// waitForLeaders, whose errors can escape uncaught) are the benchmarks' own.
+export { benchKafka as testKafka, createTopic, uniqueName as uniqueTopic } from '../../bench/kafka/topics.js';
 
 /** Writes `messages` (each with its partition) to `topic`, acknowledged by the broker. */
 export async function produce(brokers: string[], topic: string, messages: Message[]): Promise<void> {
