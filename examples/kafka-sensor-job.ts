@@ -58,7 +58,8 @@ async function generate(count: number): Promise<void> {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: options.input, numPartitions: 4 }, { topic: options.output, numPartitions: 2 }], waitForLeaders: true });
   await admin.disconnect();
-  const producer = kafka.producer();
+  // Idempotent: a retried request is not written twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const start = Date.parse('2026-01-01T00:00:00Z');
   let seed = 7;

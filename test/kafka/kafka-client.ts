@@ -9,9 +9,13 @@ import { benchKafka as testKafka, uniqueName as uniqueTopic } from '../../bench/
 // waitForLeaders, whose errors can escape uncaught) are the benchmarks' own.
 export { benchKafka as testKafka, createTopic, uniqueName as uniqueTopic } from '../../bench/kafka/topics.js';
 
-/** Writes `messages` (each with its partition) to `topic`, acknowledged by the broker. */
+/**
+ * Writes `messages` (each with its partition) to `topic`, acknowledged by the broker, each once:
+ * idempotent, because kafkajs resends a whole request when one of its partitions fails (a new
+ * topic's partition not ready yet), which would write the other partitions' records twice.
+ */
 export async function produce(brokers: string[], topic: string, messages: Message[]): Promise<void> {
-  const producer = testKafka(brokers).producer({ allowAutoTopicCreation: false });
+  const producer = testKafka(brokers).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
   await producer.disconnect();

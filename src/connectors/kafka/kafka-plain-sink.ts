@@ -18,10 +18,19 @@ export class PlainKafkaSink<T> implements Sink<T, KafkaSinkTransaction> {
   /** Connects a producer for the subtask (retrying while no broker answers, up to `brokerTimeoutMs`). */
   async createWriter(_ctx: SinkInitContext): Promise<SinkWriter<T, KafkaSinkTransaction>> {
     const { options } = this;
+    // At least once the producer is idempotent: kafkajs resends a whole request when one of its
+    // partitions fails (a new topic's partition not ready yet), which would write the records of
+    // the other partitions twice without a failure; the broker drops such resends by sequence.
+    // Its retries stay bounded (kafkajs would retry forever) so that brokerTimeoutMs still holds:
+    // eddy's own retry resends the batch with the same sequence numbers. 'none' sends acks 1,
+    // which an idempotent producer cannot.
+    const idempotent = options.deliveryGuarantee === 'at-least-once';
     const producer = createKafka(options.brokers, options.clientId).producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: true,
-      idempotent: false,
+      idempotent,
+      maxInFlightRequests: 1,
+      ...(idempotent ? { retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 } } : {}),
     });
     const what = describeSink(options);
     await retryWhileUnavailable(() => producer.connect(), `${what}: connecting`, options.brokers, options.brokerTimeoutMs);
