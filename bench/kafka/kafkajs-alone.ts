@@ -7,9 +7,13 @@ import { benchKafka, startConsumer, waitForCount } from './topics.js';
 
 const BATCH = 1000;
 
-/** Writes readings 0 .. count-1 to `topic`, reading n to partition n % partitions; records/s. */
+/**
+ * Writes readings 0 .. count-1 to `topic`, reading n to partition n % partitions; records/s.
+ * Idempotent (the Java client's default): kafkajs resends a whole request when one partition of a
+ * new topic is not ready, and would write the others twice.
+ */
 export async function produceReadings(brokers: string[], topic: string, count: number, partitions: number): Promise<number> {
-  const producer = benchKafka(brokers).producer({ allowAutoTopicCreation: false });
+  const producer = benchKafka(brokers).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const started = performance.now();

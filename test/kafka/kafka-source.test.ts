@@ -2,7 +2,8 @@
 // once with its key, headers, partition, offset and Kafka timestamp; bounded mode; watermarks per
 // partition (a slow partition holds windows back, an idle one stalls them without withIdleness and
 // not with it); each bad-record policy; offsets restored from a checkpoint after a failure and at
-// another parallelism; and the broker stopped and started again mid-job.
+// another parallelism; offsets committed to the group and read back with startingOffsets committed;
+// and the broker stopped and started again mid-job.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -81,6 +82,29 @@ describe('KafkaSource', () => {
     assert.deepEqual(explicit.map((r) => r.value as number).sort((a, b) => a - b), expected);
     const latest = await collected<ReadRecord>(await run({ mode: 'records', source: { ...source, startingOffsets: 'latest' } }));
     assert.deepEqual(latest, [], 'latest: nothing to read in a bounded job');
+  });
+
+  it('commits the offsets of completed checkpoints to its group, and startingOffsets committed resumes there (the first record where the group has none)', async () => {
+    const topic = await numbersTopic(40, 2);
+    const groupId = uniqueTopic('g');
+    const out = join(scratch(), 'records.jsonl');
+    const client = await run({ mode: 'records', out, checkpoints: { dir: scratch(), intervalMs: 200 }, source: { brokers: brokers(), topics: [topic], groupId } });
+    await until(() => readLines(out).length >= 40, 20_000);
+    const admin = testKafka(brokers()).admin();
+    await admin.connect();
+    const committed = async (): Promise<string[]> => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions.map((p) => `${p.partition}:${p.offset}`).sort();
+    // Within a few checkpoints of reading everything the group has each partition's end.
+    const deadline = Date.now() + 10_000;
+    while ((await committed()).join() !== '0:20,1:20' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await committed(), ['0:20', '1:20']);
+    await admin.disconnect();
+    await client.cancel();
+    await client.result.catch(() => undefined);
+    // Ten more records, and a topic the group never read: from the committed offsets, and that topic whole.
+    await produce(brokers(), topic, Array.from({ length: 10 }, (_, k) => ({ partition: k % 2, value: JSON.stringify(100 + k) })));
+    const other = await numbersTopic(4, 1);
+    const resumed = await collected<ReadRecord>(await run({ mode: 'records', source: { brokers: brokers(), topics: [topic, other], groupId, bounded: true, startingOffsets: 'committed' } }));
+    assert.deepEqual(resumed.map((r) => r.value as number).sort((a, b) => a - b), [0, 1, 2, 3, ...Array.from({ length: 10 }, (_, k) => 100 + k)]);
   });
 
   it('generates watermarks per partition: a partition behind holds windows back, an idle one stalls them unless withIdleness is set', async () => {

@@ -41,6 +41,14 @@ interface ReadCluster {
       topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
     }): Promise<{ responses: { topicName: string; partitions: { partition: number; abortedTransactions?: { firstOffset: string }[] }[] }[] }>;
   }>;
+  findGroupCoordinator(options: { groupId: string }): Promise<{
+    offsetCommit(request: {
+      groupId: string;
+      groupGenerationId: number;
+      memberId: string;
+      topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+    }): Promise<unknown>;
+  }>;
   fetchTopicsOffset(
     topics: { topic: string; partitions: { partition: number }[]; fromBeginning?: boolean; fromTimestamp?: number }[],
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
@@ -122,11 +130,18 @@ export class KafkaReadClient {
     return committed;
   }
 
-  /** Commits `offsets` (the next offset to read, by partition) for `groupId`, which has no members (eddy does not join it). */
+  /**
+   * Commits `offsets` (the next offset to read, by partition) for `groupId` in one request to the
+   * group's coordinator, as a member of no generation: the way a consumer that assigns its own
+   * partitions commits (Flink's source does the same). kafkajs's admin.setOffsets would join the
+   * group with a consumer first, which takes seconds and fails while a member is active.
+   */
   async commitOffsets(groupId: string, offsets: readonly (TopicPartition & { readonly offset: number })[]): Promise<void> {
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: String(o.offset) }]);
-    for (const [topic, partitions] of byTopic) await this.admin.setOffsets({ groupId, topic, partitions });
+    if (byTopic.size === 0) return;
+    const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+    await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
   }
 
   /** Fetches the partitions from their leaders at the given offsets, waiting up to `maxWaitMs` for records. */

@@ -66,7 +66,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
   private readonly loop: Promise<void>;
   /** The offsets each checkpoint recorded, until it completes (then they go to the group). */
   private readonly recorded = new Map<number, KafkaPartitionSplit[]>();
-  private committing: Promise<void> = Promise.resolve();
+  /** The newest completed checkpoint's offsets not sent to the group yet (older ones are superseded). */
+  private toCommit: KafkaPartitionSplit[] | undefined;
+  /** The commit in flight, if any; it sends `toCommit` again when that changed meanwhile. */
+  private committing: Promise<void> | undefined;
 
   constructor(
     private readonly options: ResolvedKafkaSourceOptions<T>,
@@ -130,7 +133,8 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     const splits = this.recorded.get(checkpointId);
     for (const id of this.recorded.keys()) if (id <= checkpointId) this.recorded.delete(id);
     if (splits === undefined || splits.length === 0) return;
-    this.committing = this.committing.then(() => this.client.commitOffsets(this.options.groupId, splits).catch(() => undefined));
+    this.toCommit = splits;
+    this.committing ??= this.commitNewest().finally(() => (this.committing = undefined));
   }
 
   async close(): Promise<void> {
@@ -139,6 +143,14 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     await this.loop;
     await this.committing;
     await this.client.close();
+  }
+
+  /** Sends the newest offsets until none are waiting; a failed commit is dropped (the next checkpoint's replaces it). */
+  private async commitNewest(): Promise<void> {
+    for (let splits = this.toCommit; splits !== undefined; splits = this.toCommit) {
+      this.toCommit = undefined;
+      await this.client.commitOffsets(this.options.groupId, splits).catch(() => undefined);
+    }
   }
 
   private finished(state: PartitionState): boolean {
