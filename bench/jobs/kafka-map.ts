@@ -1,9 +1,12 @@
 // Benchmark job: Kafka -> map -> Kafka (bench/kafka/): KafkaSource reads the input topic, each
 // reading is converted to Fahrenheit, and KafkaSink writes it to the output topic with the given
 // delivery guarantee; bounded (throughput) or not (latency); with `checkpoint`, checkpointed
-// (bench/jobs/checkpointing.ts).
+// (bench/jobs/checkpointing.ts); with `freeClients`, through clients that cost nothing
+// (bench/kafka/free-clients.ts) instead of kafkajs.
 
 import { defineJob, KafkaSink, KafkaSource, WatermarkStrategy } from '../../src/index.js';
+import { replaceKafkaClients } from '../../src/connectors/kafka/kafka-clients.js';
+import { freeClients, type FreeClientsArgs } from '../kafka/free-clients.js';
 import { toFahrenheit, type Reading } from '../kafka/records.js';
 import { enableBenchCheckpoints, type BenchCheckpointArgs } from './checkpointing.js';
 
@@ -18,10 +21,13 @@ export interface KafkaMapArgs {
   /** Used by exactly-once only; unique per run. */
   transactionalIdPrefix: string;
   checkpoint?: BenchCheckpointArgs;
+  /** Read and write through clients that cost nothing (at-least-once only): eddy's own cost. */
+  freeClients?: FreeClientsArgs;
 }
 
 export default defineJob((env, args: KafkaMapArgs) => {
   enableBenchCheckpoints(env, args.checkpoint);
+  if (args.freeClients !== undefined) replaceKafkaClients(freeClients(args.freeClients));
   env
     .fromSource(KafkaSource.create<Reading>({ brokers: args.brokers, topics: [args.input], groupId: args.groupId, bounded: args.bounded }), WatermarkStrategy.noWatermarks(), 'in')
     .map(toFahrenheit)

@@ -1,9 +1,10 @@
 // Throughput of Kafka -> map -> Kafka: kafkajs alone (produce, consume, a consume-transform-produce
 // loop) next to the eddy job at each parallelism with at-least-once and exactly-once sinks, all on
-// the same input topic of each round, each output checked to hold every record once.
+// the same input topic of each round, each output checked to hold every record once; and the same
+// job through clients that cost nothing (free-clients.ts): the most a faster client could give.
 
 import { formatRate, median, spreadPercent } from '../utils/stats.js';
-import { eddyKafkaRun, type EddyKafkaOptions, type Guarantee } from './eddy-run.js';
+import { eddyFreeClientsRun, eddyKafkaRun, type EddyKafkaOptions, type Guarantee } from './eddy-run.js';
 import { consumeReadings, consumeTransformProduce, produceReadings } from './kafkajs-alone.js';
 import { checkCommittedCount, createTopic, deleteTopics, uniqueName } from './topics.js';
 
@@ -33,7 +34,7 @@ interface EddyMedians {
 }
 
 /** Sentences naming where kafkajs bounds the pipelines, from the medians. */
-function bottleneck(produce: number, consume: number, loop: number, eddy: readonly EddyMedians[]): string {
+function bottleneck(produce: number, consume: number, loop: number, eddy: readonly EddyMedians[], free: readonly { p: number; rate: number }[]): string {
   const ratios = (guarantee: Guarantee, of: (c: EddyMedians) => number) =>
     eddy
       .filter((c) => c.guarantee === guarantee)
@@ -52,7 +53,15 @@ function bottleneck(produce: number, consume: number, loop: number, eddy: readon
     `${(Math.max(produce, consume) / Math.min(produce, consume)).toFixed(1)}× slower than one ${fast} (${formatRate(Math.max(produce, consume))}/s), ` +
     `and a consume-transform-produce loop on one thread runs at ${formatRate(loop)}/s, ${(loop / Math.min(produce, consume)).toFixed(2)} of the ${slow} alone. ` +
     `eddy at-least-once runs at ${ratios('at-least-once', (c) => c.rate)} times that loop (each subtask writes through its own kafkajs producer, so a parallelism above 1 can pass one loop).${verdict} ` +
-    `Exactly-once runs at ${ratios('exactly-once', (c) => c.rate)} times the loop by the job's wall time, and ${ratios('exactly-once', (c) => c.written)} up to its last record written.`
+    `Exactly-once runs at ${ratios('exactly-once', (c) => c.rate)} times the loop by the job's wall time, and ${ratios('exactly-once', (c) => c.written)} up to its last record written. ` +
+    `Through clients that cost nothing (records served from memory behind eddy's read-client interface, a producer that only counts) the same at-least-once job runs at ` +
+    free
+      .map((f) => {
+        const kafkajs = eddy.find((c) => c.p === f.p && c.guarantee === 'at-least-once');
+        return `${formatRate(f.rate)}/s at p=${f.p}${kafkajs === undefined ? '' : ` (${(f.rate / kafkajs.rate).toFixed(1)}× its rate through kafkajs)`}`;
+      })
+      .join(', ') +
+    ': the most a faster client behind the same interfaces could give, and the share of the time kafkajs takes now.'
   );
 }
 
@@ -64,6 +73,7 @@ export async function kafkaThroughput(options: KafkaThroughputOptions): Promise<
   const eddy: EddyCase[] = options.parallelisms.flatMap((p) =>
     (['at-least-once', 'exactly-once'] as const).map((guarantee) => ({ p, guarantee, name: `eddy p=${p}, ${guarantee}`, rates: [], written: [] })),
   );
+  const free: (Case & { p: number })[] = options.parallelisms.map((p) => ({ p, name: `eddy p=${p}, at-least-once, clients that cost nothing`, rates: [] }));
   for (let round = 0; round < options.rounds; round++) {
     const input = uniqueName('eddy-bench-in');
     const looped = uniqueName('eddy-bench-loop');
@@ -82,6 +92,10 @@ export async function kafkaThroughput(options: KafkaThroughputOptions): Promise<
       console.error(`  round ${round + 1} ${c.name}: ${formatRate(run.rate)}/s, ${formatRate(run.written)}/s to the last record written`);
     }
     await deleteTopics(brokers, [input]);
+    for (const c of free) {
+      c.rates.push(await eddyFreeClientsRun(options, c.p));
+      console.error(`  round ${round + 1} ${c.name}: ${formatRate(c.rates.at(-1)!)}/s`);
+    }
   }
   const ceiling = median(loop.rates);
   const eddyMedians = eddy.map((c) => ({ p: c.p, guarantee: c.guarantee, rate: median(c.rates), written: median(c.written) }));
@@ -91,12 +105,12 @@ export async function kafkaThroughput(options: KafkaThroughputOptions): Promise<
     '',
     '| case | records/s (median) | spread | vs the kafkajs loop | records/s to the last record written |',
     '|---|---|---|---|---|',
-    ...[produce, consume, loop, ...eddy].map(
+    ...[produce, consume, loop, ...eddy, ...free].map(
       (c) =>
         `| ${c.name} | ${formatRate(median(c.rates))} | ±${spreadPercent(c.rates).toFixed(0)} % | ${(median(c.rates) / ceiling).toFixed(2)} | ` +
         `${c.written === undefined ? '-' : formatRate(median(c.written))} |`,
     ),
     '',
-    bottleneck(median(produce.rates), median(consume.rates), ceiling, eddyMedians),
+    bottleneck(median(produce.rates), median(consume.rates), ceiling, eddyMedians, free.map((c) => ({ p: c.p, rate: median(c.rates) }))),
   ].join('\n');
 }

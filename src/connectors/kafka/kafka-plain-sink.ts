@@ -2,9 +2,10 @@
 // producer per subtask sends the records in batches without the writer waiting for each; at
 // least once, every checkpoint (and the end of the input) waits until all sent is acknowledged.
 
-import { Partitioners, type Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { Committer, Sink, SinkInitContext, SinkWriter } from '../../core/sink.js';
-import { createKafka, retryWhileUnavailable } from './kafka-connection.js';
+import { kafkaClients, type PlainProducer } from './kafka-clients.js';
+import { retryWhileUnavailable } from './kafka-connection.js';
 import { RecordBatcher } from './kafka-record-batcher.js';
 import { describeSink, recordEncoder, type EncodedRecord, type KafkaSinkTransaction, type ResolvedSinkOptions } from './kafka-sink-options.js';
 
@@ -25,7 +26,7 @@ export class PlainKafkaSink<T> implements Sink<T, KafkaSinkTransaction> {
     // eddy's own retry resends the batch with the same sequence numbers. 'none' sends acks 1,
     // which an idempotent producer cannot.
     const idempotent = options.deliveryGuarantee === 'at-least-once';
-    const producer = createKafka(options.brokers, options.clientId).producer({
+    const producer = kafkaClients().plainProducer(options.brokers, options.clientId, {
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: true,
       idempotent,
@@ -51,7 +52,7 @@ class PlainKafkaWriter<T> implements SinkWriter<T, KafkaSinkTransaction> {
   private closing = false;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: PlainProducer,
     options: ResolvedSinkOptions<T>,
     what: string,
   ) {

@@ -6,9 +6,10 @@
 
 import { StreamError } from '../../core/errors.js';
 import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '../../core/source.js';
-import { createKafka, retryWhileUnavailable } from './kafka-connection.js';
+import { kafkaClients, type ReadClient } from './kafka-clients.js';
+import { retryWhileUnavailable } from './kafka-connection.js';
 import { partitionOwner } from './kafka-partition-assignment.js';
-import { KafkaReadClient, partitionKey, type FetchedPartition, type OffsetSpec, type TopicPartition } from './kafka-read-client.js';
+import { partitionKey, type FetchedPartition, type OffsetSpec, type TopicPartition } from './kafka-read-client.js';
 import { createDeserializer, deserializationError, type KafkaRecord } from './kafka-record.js';
 import type { ResolvedKafkaSourceOptions } from './kafka-source-options.js';
 
@@ -51,7 +52,7 @@ const SKIPS_LOGGED = 5;
 
 export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit> {
   recordsSkipped = 0;
-  private readonly client: KafkaReadClient;
+  private readonly client: ReadClient;
   private readonly deserialize: (record: KafkaRecord) => T;
   private readonly owned = new Map<string, PartitionState>();
   /** Every partition known to exist, whichever reader owns it; a partition not known is new. */
@@ -75,7 +76,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     private readonly options: ResolvedKafkaSourceOptions<T>,
     private readonly ctx: SourceReaderContext<KafkaPartitionSplit>,
   ) {
-    this.client = new KafkaReadClient(createKafka(options.brokers, `${options.clientId}-${ctx.subtask}`));
+    this.client = kafkaClients().readClient(options.brokers, `${options.clientId}-${ctx.subtask}`);
     this.deserialize = createDeserializer(options.deserializer);
     this.loop = this.run().catch((error: unknown) => {
       this.failure = { error };
