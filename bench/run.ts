@@ -1,12 +1,13 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency (run by default), and checkpoints, chaos and kafka (only when named: they take minutes,
-// and kafka starts a broker, which needs Java).
+// latency (run by default), and checkpoints, chaos, kafka and kafka-chaos (only when named: they
+// take minutes, and the Kafka ones start a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
 import { chaosSuite } from './checkpoints/chaos.js';
 import { checkpointsSuite } from './checkpoints/suite.js';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
+import { kafkaChaosSuite } from './kafka/chaos.js';
 import { kafkaSuite } from './kafka/suite.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
 import { sensorJob } from './sensor-job.js';
@@ -25,7 +26,8 @@ interface Options {
   count: number;
   /** Unset: 5, or 3 for kafka (whose rounds are long). */
   rounds?: number;
-  runs: number;
+  /** Unset: 200 for chaos, 40 for kafka-chaos. */
+  runs?: number;
   seed: number;
   write: boolean;
 }
@@ -67,7 +69,12 @@ async function runSuite(suite: string, options: Options): Promise<void> {
     }
     case 'chaos': {
       title = 'Chaos: exactly once under failures at random points';
-      body = await chaosSuite(options.runs, options.seed);
+      body = await chaosSuite(options.runs ?? 200, options.seed);
+      break;
+    }
+    case 'kafka-chaos': {
+      title = 'Kafka chaos: exactly once from Kafka to Kafka under failures at random points';
+      body = await kafkaChaosSuite(options.runs ?? 40, options.seed);
       break;
     }
     case 'kafka': {
@@ -76,7 +83,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       break;
     }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos or kafka.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka or kafka-chaos.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -84,10 +91,10 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka (default: the first four)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos (default: the first four)')
   .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
   .option('--rounds <n>', 'rounds per variant (default 5; kafka 3)', positive)
-  .option('--runs <n>', 'chaos runs', positive, 200)
+  .option('--runs <n>', 'chaos runs (default 200; kafka-chaos 40)', positive)
   .option('--seed <n>', 'seed of the chaos runs (default: from the clock; printed, to replay)', positive, Date.now() % 1_000_000)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
   .action(async (suites: string[], options: Options) => {
