@@ -269,15 +269,17 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     const { subtask, parallelism } = this.ctx;
     const restored = initial ? this.ctx.allRestoredSplits : undefined;
     const adopted: PartitionState[] = [];
+    // Nothing is marked known until every call below succeeded: the whole assignment is retried
+    // when one fails (a broker going away), and a retry must find the same partitions new.
+    const known = new Set(this.known);
     for (const split of restored ?? []) {
-      const key = partitionKey(split.topic, split.partition);
-      this.known.add(key);
+      known.add(partitionKey(split.topic, split.partition));
       if (partitionOwner(split.topic, split.partition, parallelism) === subtask) adopted.push(this.state(split, split.offset, split.stopAt));
     }
     const fresh = (await this.client.partitionsOf(this.options.topics)).filter((p) => {
       const key = partitionKey(p.topic, p.partition);
-      const isNew = !this.known.has(key);
-      this.known.add(key);
+      const isNew = !known.has(key);
+      known.add(key);
       return isNew && partitionOwner(p.topic, p.partition, parallelism) === subtask;
     });
     // A job restored from a checkpoint, and any partition found later, reads new partitions whole.
@@ -287,6 +289,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       const key = partitionKey(p.topic, p.partition);
       adopted.push(this.state(p, startAt.get(key) ?? 0, stops?.get(key)));
     }
+    for (const key of known) this.known.add(key);
     for (const state of adopted) this.owned.set(state.key, state);
     if (adopted.length > 0) this.unopened = true;
     if (initial && this.options.topics instanceof Array && this.known.size === 0) {
