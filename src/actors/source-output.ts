@@ -99,12 +99,14 @@ class TimedSourceOutput implements SourceOutput {
   }
 
   createOutputForSplit(splitId: string): ReaderOutput<unknown> {
-    this.splitsNamed();
     let output = this.outputs.get(splitId);
     if (output === undefined) {
       output = new SplitOutput(this, this.watermarks.split(splitId));
       this.outputs.set(splitId, output);
     }
+    // Only now that the split holds event time back may the placeholder go: released before, with
+    // no split left, the subtask would go idle, and the watermark would run ahead of its records.
+    this.splitsNamed();
     return output;
   }
 
