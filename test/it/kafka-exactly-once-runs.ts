@@ -142,7 +142,11 @@ export async function kafkaChaosRun(broker: BrokerOptions & { bootstrap: string 
     } else {
       ended = runToEnd(run.args);
     }
-    if (ended.status !== 0) return { what, failure, problems: [`the job did not finish: ${ended.output.trim().split('\n').slice(-3).join(' | ')}`] };
+    if (ended.status !== 0) {
+      const lines = ended.output.trim().split('\n');
+      const error = lines.find((line) => /Error|error:/.test(line)) ?? lines.at(-1);
+      return { what, failure, problems: [`the job did not finish (exit ${ended.status}): ${error}`] };
+    }
     return { what, failure, problems: await windowProblems(run) };
   } catch (error) {
     return { what, failure, problems: [error instanceof Error ? error.message : String(error)] };
