@@ -5,7 +5,7 @@
 // chaos run that fails the job at a random point in one of four ways.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ export interface KafkaRun {
   readonly args: KafkaExactlyOnceArgs;
   /** The window sums of the input, by `${sensor} ${start}`. */
   readonly expected: Map<string, WindowSum>;
+  /** The run's folder (checkpoints, marker). */
+  readonly dir: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function kafkaRun(brokers: string[], extra: Partial<KafkaExactlyOnc
     marker: join(dir, 'failed-once'),
     ...extra,
   };
-  return { args, expected };
+  return { args, expected, dir };
 }
 
 /** Runs the job to its end in a child process: its exit status (null when killed) and its output. */
@@ -147,7 +149,11 @@ export async function kafkaChaosRun(broker: BrokerOptions & { bootstrap: string 
       const error = lines.find((line) => /Error|error:/.test(line)) ?? lines.at(-1);
       return { what, failure, problems: [`the job did not finish (exit ${ended.status}): ${error}`] };
     }
-    return { what, failure, problems: await windowProblems(run) };
+    const problems = await windowProblems(run);
+    // A failed run keeps its checkpoints, to be read; a run that held leaves nothing behind.
+    if (problems.length === 0) rmSync(run.dir, { recursive: true, force: true });
+    else problems.unshift(`checkpoints kept in ${run.args.checkpoints}; output topic ${run.args.output}`);
+    return { what, failure, problems };
   } catch (error) {
     return { what, failure, problems: [error instanceof Error ? error.message : String(error)] };
   }
