@@ -1,8 +1,10 @@
 // Plain kafkajs helpers for the Kafka tests: create a topic, write records to chosen partitions
-// with chosen timestamps, and read a topic the way a downstream consumer would (read committed).
+// with chosen timestamps, and read a topic the way a downstream consumer would (read committed,
+// or uncommitted).
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from 'kafkajs';
+import { KafkaReadClient, partitionKey } from '../../src/connectors/kafka/kafka-read-client.js';
 import { benchKafka as testKafka, uniqueName as uniqueTopic } from '../../bench/kafka/topics.js';
 
 // The client, unique names and topic creation (which waits for leaders without kafkajs's
@@ -21,10 +23,42 @@ export async function produce(brokers: string[], topic: string, messages: Messag
   await producer.disconnect();
 }
 
-/** What a consumer reads of `topic` from the start: once `expected` values arrived (and 500 ms more, for duplicates) or after `ms`. */
+/**
+ * What a consumer reads of `topic` from the start: once `expected` values arrived (and 500 ms
+ * more, for duplicates) or after `ms`. Read committed goes through eddy's read client, not a
+ * kafkajs consumer: kafkajs's consumer lets through records of an aborted transaction when the
+ * broker lists two aborted transactions out of offset order (one that began earlier ended later).
+ */
 export async function readTopic(brokers: string[], topic: string, expected: number, options: { committed?: boolean; ms?: number } = {}): Promise<string[]> {
+  return options.committed === false ? readUncommitted(brokers, topic, expected, options.ms) : readCommitted(brokers, topic, expected, options.ms);
+}
+
+async function readCommitted(brokers: string[], topic: string, expected: number, ms = 15_000): Promise<string[]> {
+  const client = new KafkaReadClient(testKafka(brokers));
+  const values: string[] = [];
+  await client.connect();
+  try {
+    const partitions = await client.partitionsOf([topic]);
+    const offsets = await client.offsetsAt(partitions, 'earliest');
+    const started = Date.now();
+    let enoughAt: number | undefined;
+    while (Date.now() - started < ms && (enoughAt === undefined || Date.now() - enoughAt < 500)) {
+      const requests = partitions.map((p) => ({ ...p, offset: offsets.get(partitionKey(p.topic, p.partition))! }));
+      for (const fetched of await client.fetch(requests, 100)) {
+        offsets.set(partitionKey(fetched.topic, fetched.partition), fetched.nextOffset);
+        for (const record of fetched.records) values.push(Buffer.from(record.value!).toString());
+      }
+      if (values.length >= expected) enoughAt ??= Date.now();
+    }
+  } finally {
+    await client.close();
+  }
+  return values;
+}
+
+async function readUncommitted(brokers: string[], topic: string, expected: number, ms = 15_000): Promise<string[]> {
   // Short fetch waits: disconnecting waits for the fetch in flight.
-  const consumer = testKafka(brokers).consumer({ groupId: uniqueTopic('check'), readUncommitted: options.committed === false, maxWaitTimeInMs: 100 });
+  const consumer = testKafka(brokers).consumer({ groupId: uniqueTopic('check'), readUncommitted: true, maxWaitTimeInMs: 100 });
   const values: string[] = [];
   await consumer.connect();
   try {
@@ -38,7 +72,7 @@ export async function readTopic(brokers: string[], topic: string, expected: numb
       },
     });
     const waited = new AbortController();
-    await Promise.race([arrived, sleep(options.ms ?? 15_000, undefined, { signal: waited.signal }).catch(() => undefined)]);
+    await Promise.race([arrived, sleep(ms, undefined, { signal: waited.signal }).catch(() => undefined)]);
     waited.abort();
     await sleep(500);
   } finally {
@@ -46,4 +80,3 @@ export async function readTopic(brokers: string[], topic: string, expected: numb
   }
   return values;
 }
-

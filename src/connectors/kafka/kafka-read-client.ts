@@ -1,12 +1,13 @@
 // eddy's own small interface for reading Kafka partitions by hand, the way Flink's source does
 // (assigned partitions and offsets that eddy keeps itself, no consumer-group membership): topic
 // metadata, offsets at the start, the end or a time, fetches of several partitions at given
-// offsets (read committed: records of aborted transactions and control records are dropped), and
+// offsets (read committed, decided by kafka-committed-records.ts), and
 // the group's committed offsets. kafkajs consumers only join groups, so fetching goes through its
 // cluster and Batch internals (see kafka-transactions.ts, where they are looked up and checked).
 
 import type { Kafka } from 'kafkajs';
 import type { KafkaBytes, KafkaRecord } from './kafka-record.js';
+import { committedRecords, type AbortedTransaction, type FetchedLogRecord } from './kafka-committed-records.js';
 import { kafkajsInternals } from './kafka-transactions.js';
 
 export interface TopicPartition {
@@ -39,7 +40,7 @@ interface ReadCluster {
       minBytes: number;
       maxBytes: number;
       topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
-    }): Promise<{ responses: { topicName: string; partitions: { partition: number; abortedTransactions?: { firstOffset: string }[] }[] }[] }>;
+    }): Promise<{ responses: { topicName: string; partitions: { partition: number; abortedTransactions?: AbortedTransaction[] }[] }[] }>;
   }>;
   findGroupCoordinator(options: { groupId: string }): Promise<{
     offsetCommit(request: {
@@ -54,7 +55,7 @@ interface ReadCluster {
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
 }
 
-interface FetchedMessage {
+interface FetchedMessage extends FetchedLogRecord {
   offset: string;
   timestamp: string;
   key: KafkaBytes | null;
@@ -167,10 +168,11 @@ export class KafkaReadClient {
         return responses.flatMap(({ topicName, partitions }) =>
           partitions.map((data) => {
             const requested = ofLeader.find((r) => r.topic === topicName && r.partition === data.partition)!;
-            const batch = new Batch(topicName, String(requested.offset), sortAbortedTransactions(data));
-            const within = batch.messagesWithinOffset;
+            // kafkajs's Batch decodes and drops what lies before the offset asked for; eddy decides what is committed.
+            const batch = new Batch(topicName, String(requested.offset), { ...data, abortedTransactions: [] });
+            const within = batch.messagesWithinOffset as unknown as FetchedMessage[];
             const nextOffset = within.length === 0 ? requested.offset : Number(within[within.length - 1]!.offset) + 1;
-            const records = (batch.messages as FetchedMessage[]).map((m) => toRecord(topicName, data.partition, m));
+            const records = committedRecords(within, data.abortedTransactions).map((m) => toRecord(topicName, data.partition, m));
             return { topic: topicName, partition: data.partition, records, nextOffset };
           }),
         );
@@ -178,22 +180,6 @@ export class KafkaReadClient {
     );
     return fetched.flat();
   }
-}
-
-/**
- * The broker lists a fetch's aborted transactions in the order they were aborted, but kafkajs's
- * Batch reads them as sorted by first offset: unsorted, records of a transaction aborted after a
- * later one began would pass as committed. Sorted by first offset, as the Java consumer does.
- */
-function sortAbortedTransactions(data: { partition: number; abortedTransactions?: { firstOffset: string }[] }): unknown {
-  const aborted = data.abortedTransactions;
-  if (aborted === undefined || aborted.length < 2) return data;
-  const sorted = [...aborted].sort((a, b) => {
-    const x = BigInt(a.firstOffset);
-    const y = BigInt(b.firstOffset);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  return { ...data, abortedTransactions: sorted };
 }
 
 function toRecord(topic: string, partition: number, m: FetchedMessage): KafkaRecord {
