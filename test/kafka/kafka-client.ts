@@ -4,6 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from 'kafkajs';
+import { retryWhileUnavailable } from '../../src/connectors/kafka/kafka-connection.js';
 import { KafkaReadClient, partitionKey } from '../../src/connectors/kafka/kafka-read-client.js';
 import { benchKafka as testKafka, uniqueName as uniqueTopic } from '../../bench/kafka/topics.js';
 
@@ -36,15 +37,17 @@ export async function readTopic(brokers: string[], topic: string, expected: numb
 async function readCommitted(brokers: string[], topic: string, expected: number, ms = 15_000): Promise<string[]> {
   const client = new KafkaReadClient(testKafka(brokers));
   const values: string[] = [];
-  await client.connect();
+  // A broker just restarted answers "not the leader" for a moment: retried, as eddy's source does.
+  const retry = <R>(call: () => Promise<R>): Promise<R> => retryWhileUnavailable(call, `reading back ${topic}`, brokers, ms);
+  await retry(() => client.connect());
   try {
-    const partitions = await client.partitionsOf([topic]);
-    const offsets = await client.offsetsAt(partitions, 'earliest');
+    const partitions = await retry(() => client.partitionsOf([topic]));
+    const offsets = await retry(() => client.offsetsAt(partitions, 'earliest'));
     const started = Date.now();
     let enoughAt: number | undefined;
     while (Date.now() - started < ms && (enoughAt === undefined || Date.now() - enoughAt < 500)) {
       const requests = partitions.map((p) => ({ ...p, offset: offsets.get(partitionKey(p.topic, p.partition))! }));
-      for (const fetched of await client.fetch(requests, 100)) {
+      for (const fetched of await retry(() => client.fetch(requests, 100))) {
         offsets.set(partitionKey(fetched.topic, fetched.partition), fetched.nextOffset);
         for (const record of fetched.records) values.push(Buffer.from(record.value!).toString());
       }
