@@ -25,7 +25,9 @@ export async function createTopic(brokers: string[], topic: string, partitions: 
   const admin = benchKafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
+    // No retention by time: test records carry event times of 1970, which the broker's 7-day
+    // retention would delete at its next check (every 5 minutes), in the middle of a run.
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries: [{ name: 'retention.ms', value: '-1' }] }], waitForLeaders: false });
     for (const deadline = performance.now() + 30_000; ; await sleep(100)) {
       const led = await admin.fetchTopicMetadata({ topics: [topic] }).then(
         ({ topics }) => topics[0]!.partitions.filter((p) => p.leader >= 0).length,
