@@ -1,6 +1,6 @@
-// Plain kafkajs helpers for the Kafka tests: create a topic, write records to chosen partitions
-// with chosen timestamps, and read a topic the way a downstream consumer would (read committed,
-// or uncommitted).
+// Helpers for the Kafka tests: create a topic, write records to chosen partitions with chosen
+// timestamps (kafkajs), and read a topic the way a downstream consumer would: read committed
+// through eddy's read client, or uncommitted through a kafkajs consumer.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from 'kafkajs';

@@ -1,9 +1,9 @@
 // eddy's own small interface for reading Kafka partitions by hand, the way Flink's source does
 // (assigned partitions and offsets that eddy keeps itself, no consumer-group membership): topic
 // metadata, offsets at the start, the end or a time, fetches of several partitions at given
-// offsets (read committed, decided by kafka-committed-records.ts), and
-// the group's committed offsets. kafkajs consumers only join groups, so fetching goes through its
-// cluster and Batch internals (see kafka-transactions.ts, where they are looked up and checked).
+// offsets (read committed, decided by kafka-committed-records.ts), and the group's committed
+// offsets. kafkajs consumers only join groups, so fetching goes through its cluster and Batch
+// internals (see kafka-transactions.ts, where they are looked up and checked).
 
 import type { Kafka } from 'kafkajs';
 import type { KafkaBytes, KafkaRecord } from './kafka-record.js';
