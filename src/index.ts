@@ -3,6 +3,7 @@
 export { StreamExecutionEnvironment } from './api/environment.js';
 export { DataStream } from './api/data-stream.js';
 export { KeyedStream } from './api/keyed-stream.js';
+export { PushStream, KeyedPushStream, RequestStream, KeyedRequestStream, type PushSourceOptions } from './api/embedding-streams.js';
 export type { FieldRef } from './operators/keyed-aggregations.js';
 export { defineJob, runJob, type JobDefinition, type RunJobOptions } from './api/job.js';
 export {

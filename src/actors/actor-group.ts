@@ -2,13 +2,17 @@
 // source readers from the plan (restoring them from a checkpoint when the job restores), runs
 // them side by side, and answers the master's control calls, checkpoints included.
 
-import { describeSubtask, serializeError, userFunctionFailed } from '../core/errors.js';
+import { describeSubtask, serializeError, StreamError, userFunctionFailed } from '../core/errors.js';
+import type { MainThreadOutput } from '../core/main-thread-io.js';
+import { END_OF_INPUT } from '../core/stream-element.js';
 import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
 import { ProcessingTimeScheduler } from '../time/processing-time-scheduler.js';
 import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 import { BatchDecoder, BatchEncoder } from './channels/batch-codec.js';
 import { Doorbells } from './channels/doorbell.js';
+import { encodeControl } from './channels/control-codec.js';
 import { RingBuffer } from './channels/ring-buffer.js';
+import { RingMainThreadInput } from './main-thread-input.js';
 import { ActorCheckpoints, ThreadCheckpoints } from './actor-checkpoints.js';
 import { InputGate, type InputChannel } from './input-gate.js';
 import { buildOperatorChain } from './operator-chain.js';
@@ -18,7 +22,7 @@ import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from '.
 import { loadRestoredActor, type RestoredActor } from './restored-state.js';
 import { createSourceOutput } from './source-output.js';
 import { PendingWork, TaskActor, type ThreadContext } from './task-actor.js';
-import type { ActorMetrics, CheckpointTrigger, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+import type { ActorMetrics, CheckpointTrigger, MainThreadRings, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
 
 interface PlacedActor {
   readonly spec: ActorSpec;
@@ -132,6 +136,33 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     return userFunctionFailed(cause, this.nodes[nodeId]!.name, spec.subtask, spec.parallelism);
   }
 
+  /** The ring of `nodeId`'s subtask in one of the sets of main-thread rings. */
+  private mainThreadRing(set: MainThreadRings['inputs'], nodeId: number, spec: ActorSpec): RingBuffer {
+    const rings = set.find(([id]) => id === nodeId)?.[1][spec.subtask];
+    if (rings === undefined) throw new StreamError('INTERNAL', `No main-thread ring for node ${nodeId}, subtask ${spec.subtask}`, { domain: 'internal' });
+    return new RingBuffer(rings);
+  }
+
+  /** For a source fed by the main thread: its input ring, and for requests the ring its replies go back on. */
+  private mainThreadInput(head: StreamNode, spec: ActorSpec, encoder: BatchEncoder, backlog: Backlog): RingMainThreadInput | undefined {
+    const feed = head.source?.mainThreadFeed;
+    if (feed === undefined) return undefined;
+    const main = this.task.mainThread;
+    const replies = feed === 'requests' ? new ChannelWriter(this.mainThreadRing(main.replies, head.id, spec), this.bells, main.actor, encoder, backlog, head.id) : undefined;
+    return new RingMainThreadInput(this.mainThreadRing(main.inputs, head.id, spec), new BatchDecoder(), this.bells, main.actor, replies);
+  }
+
+  /** A collectAsync sink's way to the main thread: a channel whose consumer is the main thread. */
+  private mainThreadOutput(nodeId: number, spec: ActorSpec, encoder: BatchEncoder, backlog: Backlog): MainThreadOutput {
+    const main = this.task.mainThread;
+    const writer = new ChannelWriter(this.mainThreadRing(main.outputs, nodeId, spec), this.bells, main.actor, encoder, backlog, nodeId);
+    return {
+      collect: (value, timestamp) => writer.add(value, timestamp),
+      flush: () => writer.flush(),
+      end: () => writer.sendControl(encodeControl(END_OF_INPUT)),
+    };
+  }
+
   private place(spec: ActorSpec, shipped: ReadonlyMap<number, unknown>, restored: RestoredActor | undefined): PlacedActor {
     const vertex = this.job.vertices[spec.vertexId]!;
     const encoder = new BatchEncoder();
@@ -159,12 +190,16 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       const where = this.nodes[edge.targetNodeId]!.name;
       writers.set(edgeIndex, createRecordWriter(edge.kind, channels, spec.subtask, edge.keySelector, this.job.maxParallelism, where));
     });
+    const head = this.nodes[vertex.headNodeId]!;
+    const mainInput = this.mainThreadInput(head, spec, encoder, backlog);
     const services: ActorServices = {
       processingTime: time,
       autoWatermarkInterval: this.task.autoWatermarkInterval,
       checkpointing: this.task.checkpointing !== undefined,
       sendToMain: async (collectorId, values, timestamps, epoch) => this.master.collect(collectorId, encoder.encode(values, timestamps, values.length).slice(), epoch),
       waitFor: (work) => pending.add(work),
+      mainThreadOutput: (nodeId) => this.mainThreadOutput(nodeId, spec, encoder, backlog),
+      reply: (value) => mainInput?.reply(value) ?? false,
     };
     const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
     const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId) => createOperatorServices(this.nodes[nodeId]!, placement, services));
@@ -175,13 +210,13 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
         throw this.describeFailure(spec, error);
       }
     }
-    const head = this.nodes[vertex.headNodeId]!;
     const reader = head.source?.createReader({
       subtask: spec.subtask,
       parallelism: spec.parallelism,
       shipped: shipped.get(head.id),
       restoredSplits: restored?.splits,
       allRestoredSplits: restored?.allSplits,
+      mainThreadInput: mainInput,
     });
     const output = reader === undefined ? undefined : createSourceOutput(chain, head.sourceWatermarks as WatermarkStrategy<unknown> | undefined, head.source!.watermarksPerSplit === true, time, this.task.autoWatermarkInterval);
     const mode = this.task.checkpointing?.mode;

@@ -4,6 +4,7 @@
 
 import { StreamError } from '../core/errors.js';
 import type { Key } from '../core/key-groups.js';
+import type { MainThreadOutput } from '../core/main-thread-io.js';
 import type { OperatorContext, OperatorCounters, ProcessingTimeService } from '../core/operator.js';
 import type { StreamNode } from '../core/job-plan.js';
 import { KeyedOperatorState } from '../state/keyed-operator-state.js';
@@ -25,6 +26,10 @@ export interface ActorServices {
   readonly checkpointing: boolean;
   sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array, epoch: number): Promise<void>;
   waitFor(work: Promise<void>): void;
+  /** The way to the main thread of collectAsync sink `nodeId`. */
+  mainThreadOutput(nodeId: number): MainThreadOutput;
+  /** Answers the request going through the actor's chain now (see `OperatorContext.reply`). */
+  reply(value: unknown): boolean;
 }
 
 /** One operator's context and the state the actor keeps for it. */
@@ -72,6 +77,8 @@ export function createOperatorServices(node: StreamNode, placement: OperatorPlac
     checkpointing: actor.checkpointing,
     sendToMain: (collectorId, values, timestamps, epoch) => actor.sendToMain(collectorId, values, timestamps, epoch),
     waitFor: (work) => actor.waitFor(work),
+    mainThreadOutput: () => actor.mainThreadOutput(nodeId),
+    reply: (value) => actor.reply(value),
   };
   return { context, keyedState, counters };
 }

@@ -148,7 +148,9 @@ export class TaskActor {
           await this.afterStep();
           break;
         case 'nothing-available':
-          await this.idle(() => true, attributed(this.chain.headNodeId, () => reader.isAvailable()));
+          // A reader fed through the doorbell (the main thread pushes) idles like a channel reader.
+          if (reader.hasInput !== undefined) await this.idle(() => !reader.hasInput!());
+          else await this.idle(() => true, attributed(this.chain.headNodeId, () => reader.isAvailable()));
           break;
         case 'end-of-input':
           return true;

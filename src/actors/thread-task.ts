@@ -22,6 +22,8 @@ export interface ThreadTask {
   /** Ring of every channel of the plan, by channel index. */
   readonly channelBuffers: readonly SharedArrayBuffer[];
   readonly doorbells: SharedArrayBuffer;
+  /** The rings shared with the main thread (push and request sources, collectAsync sinks). */
+  readonly mainThread: MainThreadRings;
   /** Source data computed in the main thread (`Source.shipped`), msgpack-encoded, by node id. */
   readonly shipped: readonly (readonly [number, Uint8Array])[];
   /** Set when the job checkpoints: how actors align barriers. */
@@ -32,6 +34,18 @@ export interface ThreadTask {
   readonly masterPort: MessagePort;
   /** The thread's endpoint (the master calls it). */
   readonly threadPort: MessagePort;
+}
+
+/** Rings between the job and the main thread, by stream node id, each by subtask. */
+export interface MainThreadRings {
+  /** The main thread's doorbell: rung when it has output to read, or room to push again. */
+  readonly actor: number;
+  /** Main thread to a push or request source subtask. */
+  readonly inputs: readonly (readonly [number, readonly SharedArrayBuffer[]])[];
+  /** A request source subtask's replies, to the main thread. */
+  readonly replies: readonly (readonly [number, readonly SharedArrayBuffer[]])[];
+  /** A collectAsync sink subtask to the main thread. */
+  readonly outputs: readonly (readonly [number, readonly SharedArrayBuffer[]])[];
 }
 
 /** The checkpoint a job restores from, and the files of it that each actor reads (by actor index). */

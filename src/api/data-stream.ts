@@ -157,8 +157,8 @@ export class DataStream<T> {
   }
 
   /** @internal Adds a sink node reading this stream. */
-  addSink(type: string, name: string, create: () => OneInputOperator<T, never>, checkJob?: StreamNode['checkJob']): void {
-    this.env.addNode({ ...this.nodeBase(type, name, undefined), kind: 'sink', checkJob, createOperator: create as () => OneInputOperator<unknown, unknown> });
+  addSink(type: string, name: string, create: () => OneInputOperator<T, never>, checkJob?: StreamNode['checkJob']): StreamNode {
+    return this.env.addNode({ ...this.nodeBase(type, name, undefined), kind: 'sink', checkJob, createOperator: create as () => OneInputOperator<unknown, unknown> });
   }
 
   /** @internal Adds an operator node reading this stream. */

@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
+import { MainThreadSource } from '../connectors/main-thread-source.js';
+import type { Key } from '../core/key-groups.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
 import { StreamError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
@@ -20,9 +22,13 @@ import type { RestoreSource } from '../runtime/restore-plan.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
+import type { MainThreadEndpoint } from '../runtime/main-thread-link.js';
+import { PushInlet } from '../runtime/push-inlet.js';
+import { RequestInlet } from '../runtime/request-inlet.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
 // The stream modules add keyBy, connect, join ... to DataStream: load them with the environment.
 import './connected-streams.js';
+import { checkReplies, KeyedPushStream, KeyedRequestStream, PushHandle, PushStream, RequestHandle, RequestStream, type PushSourceOptions } from './embedding-streams.js';
 import { DataStream } from './data-stream.js';
 import type { JobBuilder, SinkableStream } from './job-builder.js';
 import './joined-streams.js';
@@ -44,6 +50,8 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private checkpointing: CheckpointConfig | undefined;
   private restartStrategy: RestartStrategy | undefined;
   private restore: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  /** The main-thread ends of the job's push and request sources and collectAsync sinks. */
+  private readonly mainThreadEndpoints: MainThreadEndpoint[] = [];
 
   /** @internal Use `getExecutionEnvironment()`. */
   constructor(parallelism: number) {
@@ -181,6 +189,57 @@ export class StreamExecutionEnvironment implements JobBuilder {
     return this.addSource(new SequenceSource(from, to), 'Sequence Source');
   }
 
+  /**
+   * A stream fed from the main thread: after `executeAsync()`, `stream.push(value, timestamp?)`
+   * sends records in (a promise back when the source's ring is full), `close()` ends it. With
+   * `keyBy`, each record goes straight to the subtask that owns its key and the stream is keyed.
+   */
+  fromPush<T, K extends Key>(name: string, options: PushSourceOptions<T> & { keyBy: (value: T) => K }): KeyedPushStream<T, K>;
+  fromPush<T>(name: string, options?: PushSourceOptions<T>): PushStream<T>;
+  fromPush<T>(name: string, options: PushSourceOptions<T> = {}): PushStream<T> | KeyedPushStream<T, Key> {
+    const node = this.mainThreadSourceNode(name, options, 'push', 'fromPush');
+    const inlet = new PushInlet(node.id, name, options.keyBy as ((value: unknown) => unknown) | undefined);
+    this.mainThreadEndpoints.push(inlet);
+    const handle = new PushHandle<T>(inlet, name);
+    const ends = [{ nodeId: node.id, partitioning: options.keyBy === undefined ? undefined : { kind: 'forward' as const } }];
+    return options.keyBy === undefined ? new PushStream<T>(this, ends, node, handle) : new KeyedPushStream<T, Key>(this, ends, node, options.keyBy, handle);
+  }
+
+  /**
+   * A stream of requests from the main thread: `stream.request(value)` resolves with the first
+   * value that reaches `reply()` while the request goes through its subtask, or `undefined` when
+   * none did. With `keyBy`, each request goes to the subtask that owns its key (its keyed state).
+   */
+  fromRequests<Req, Res, K extends Key>(name: string, options: PushSourceOptions<Req> & { keyBy: (value: Req) => K }): KeyedRequestStream<Req, Res, K>;
+  fromRequests<Req, Res>(name: string, options?: PushSourceOptions<Req>): RequestStream<Req, Res>;
+  fromRequests<Req, Res>(name: string, options: PushSourceOptions<Req> = {}): RequestStream<Req, Res> | KeyedRequestStream<Req, Res, Key> {
+    const node = this.mainThreadSourceNode(name, options, 'requests', 'fromRequests');
+    const inlet = new RequestInlet(node.id, name, options.keyBy as ((value: unknown) => unknown) | undefined);
+    this.mainThreadEndpoints.push(inlet);
+    const handle = new RequestHandle<Req, Res>(inlet, name);
+    const ends = [{ nodeId: node.id, partitioning: options.keyBy === undefined ? undefined : { kind: 'forward' as const } }];
+    return options.keyBy === undefined
+      ? new RequestStream<Req, Res>(this, ends, node, handle)
+      : new KeyedRequestStream<Req, Res, Key>(this, ends, node, options.keyBy, handle);
+  }
+
+  /** @internal Registers the main-thread end of a push or request source or a collectAsync sink. */
+  addMainThreadEndpoint(endpoint: MainThreadEndpoint): void {
+    this.mainThreadEndpoints.push(endpoint);
+  }
+
+  private mainThreadSourceNode<T>(name: string, options: PushSourceOptions<T>, feed: 'push' | 'requests', method: string): StreamNode {
+    if (typeof name !== 'string' || name === '') throw new TypeError(`env.${method}(name) expects a non-empty name for the source, e.g. env.${method}('orders').`);
+    if (options === null || typeof options !== 'object') throw new TypeError(`env.${method}(name, options) expects an options object, e.g. { keyBy: (o) => o.id }.`);
+    if (options.keyBy !== undefined) requireFunction(options.keyBy, `env.${method}({ keyBy })`);
+    if (options.watermarks !== undefined && !(options.watermarks instanceof WatermarkStrategy)) {
+      throw new TypeError(`env.${method}({ watermarks }) expects a WatermarkStrategy, e.g. WatermarkStrategy.forBoundedOutOfOrderness(1000).withIdleness(5000).`);
+    }
+    const node = this.sourceNode(new MainThreadSource<T>(feed), name, options.watermarks as WatermarkStrategy<unknown> | undefined, method).lastNode!;
+    if (options.parallelism !== undefined) node.parallelism = requirePositiveInteger(options.parallelism, `env.${method}({ parallelism })`);
+    return node;
+  }
+
   /** Runs the job and resolves when it ends. Rejects with the first failure. */
   async execute(jobName = 'eddy job'): Promise<JobExecutionResult> {
     const client = await this.executeAsync(jobName);
@@ -299,8 +358,10 @@ export class StreamExecutionEnvironment implements JobBuilder {
     const restartStrategy = this.restartStrategy ?? (this.checkpointing === undefined ? { type: 'none' } : DEFAULT_RESTART_STRATEGY);
     const jobSettings = { checkpointIntervalMs: this.checkpointing?.intervalMs, restartDelayMs: restartStrategy.type === 'none' ? 0 : restartStrategy.delayMs };
     for (const node of this.graph.nodes) node.checkJob?.(jobSettings);
+    const planned = planJob(this.graph, settings);
+    checkReplies(planned.nodes, planned.job.vertexOf, (vertex) => planned.nodes[planned.job.vertices[vertex]!.headNodeId]!);
     return new JobMaster({
-      planned: planJob(this.graph, settings),
+      planned,
       settings,
       jobName,
       job,
@@ -311,6 +372,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       checkpointing: this.checkpointing,
       restartStrategy,
       restoreFrom,
+      mainThreadEndpoints: this.mainThreadEndpoints,
     });
   }
 

@@ -5,6 +5,7 @@
 import type { StreamNode } from '../core/job-plan.js';
 import type { OneInputOperator } from '../core/operator.js';
 import type { NewStreamNode, StreamGraph } from '../graph/stream-graph.js';
+import type { MainThreadEndpoint } from '../runtime/main-thread-link.js';
 
 /** A stream that can end in a sink: what the environment adds the collect sink to. */
 export interface SinkableStream {
@@ -20,4 +21,6 @@ export interface JobBuilder {
   graphForRuntime(): StreamGraph;
   /** Ends `stream` with the collect sink, runs the job and resolves with the collected records. */
   executeAndCollect(stream: SinkableStream, jobName: string, limit: number | undefined): Promise<unknown[]>;
+  /** Registers the main-thread end of a push or request source or a collectAsync sink. */
+  addMainThreadEndpoint(endpoint: MainThreadEndpoint): void;
 }

@@ -6,6 +6,7 @@
 import type { Key } from './key-groups.js';
 import type { KeyedStateBackend } from './state.js';
 import type { InternalTimerService, TimerTarget } from './timers.js';
+import type { MainThreadOutput } from './main-thread-io.js';
 
 /** A timestamp value meaning "this record carries no timestamp". */
 export const NO_TIMESTAMP = Number.NaN;
@@ -87,6 +88,14 @@ export interface OperatorContext {
    * it before it hands any operator the next record, which is how a slow sink backpressures the job.
    */
   waitFor(work: Promise<void>): void;
+  /** The way to the main thread of a `collectAsync()` sink (this operator's own). */
+  mainThreadOutput(): MainThreadOutput;
+  /**
+   * Answers the request whose record is going through the chain now (a `reply()` sink chained to
+   * `env.fromRequests`). Returns false when there is none (the value came from a timer, or the
+   * request was answered already).
+   */
+  reply(value: unknown): boolean;
 }
 
 /**

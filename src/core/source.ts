@@ -3,6 +3,8 @@
 // cancellation and flushing happen at well-defined points. A reader's position is the state of
 // its splits, which a checkpoint stores and a restore hands back, spread over the new readers.
 
+import type { MainThreadInput } from './main-thread-io.js';
+
 /** What a reader says after a poll (Flink's `InputStatus`). */
 export type InputStatus = 'more-available' | 'nothing-available' | 'end-of-input';
 
@@ -40,6 +42,8 @@ export interface SourceReaderContext<Split = unknown> {
    * `undefined` when the job starts afresh.
    */
   readonly allRestoredSplits: readonly Split[] | undefined;
+  /** @internal For a source fed by the main thread (env.fromPush, env.fromRequests): what it pushed. */
+  readonly mainThreadInput?: MainThreadInput;
 }
 
 /**
@@ -63,6 +67,12 @@ export interface SourceReader<T, Split = unknown> {
   /** Checkpoint `checkpointId`, whose position `snapshotState` returned, completed (Kafka commits its offsets to the group). */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   close?(): void | Promise<void>;
+  /**
+   * @internal For a reader whose input is rung on its actor's doorbell (a source fed by the main
+   * thread): whether input is waiting. The actor then spins and sleeps on its doorbell, as for a
+   * channel, instead of awaiting `isAvailable()`.
+   */
+  hasInput?(): boolean;
 }
 
 /** A source of records: bounded (it ends) or unbounded (it runs until the job is cancelled). */
@@ -84,5 +94,7 @@ export interface Source<T, Split = unknown> {
    * has no split releases any id to say so.
    */
   readonly watermarksPerSplit?: boolean;
+  /** @internal Set for sources fed by the main thread: the actor gives their readers a `mainThreadInput`. */
+  readonly mainThreadFeed?: 'push' | 'requests';
   createReader(ctx: SourceReaderContext<Split>): SourceReader<T, Split>;
 }

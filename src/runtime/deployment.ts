@@ -6,12 +6,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { BatchEncoder } from '../actors/channels/batch-codec.js';
-import { Doorbells } from '../actors/channels/doorbell.js';
 import { RingBuffer } from '../actors/channels/ring-buffer.js';
 import type { ActorMetrics, CheckpointAck, CheckpointTrigger, MasterEndpoint, RestoreFiles, ThreadEndpoint, ThreadTask } from '../actors/thread-task.js';
 import type { CheckpointingMode } from '../checkpoint/barrier-aligner.js';
 import { describeSubtask, deserializeError, StreamError, type SerializedError } from '../core/errors.js';
 import type { JobSource, PlannedJob, PlanSettings } from '../core/job-plan.js';
+import type { DeploymentMainThreadRings } from './main-thread-rings.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 
 /** How long stopped actors get to stop by themselves before their threads are terminated. */
@@ -37,6 +37,8 @@ export interface DeploymentSpec {
   readonly ringBytes: number;
   readonly checkpointing: CheckpointingMode | undefined;
   readonly restore: RestoreFiles | undefined;
+  /** The rings shared with the main thread, and the doorbells (the main thread's included). */
+  readonly mainThread: DeploymentMainThreadRings;
 }
 
 interface ThreadHandle {
@@ -106,7 +108,7 @@ export class Deployment {
   private async deploy(): Promise<ActorMetrics[]> {
     const { planned, ringBytes } = this.spec;
     const channelBuffers = planned.plan.channels.map(() => RingBuffer.allocate(ringBytes));
-    const doorbells = Doorbells.allocate(planned.plan.actors.length);
+    const doorbells = this.spec.mainThread.doorbells;
     // Shipped data travels in the records' own encoding: a batch of one value.
     const encoder = new BatchEncoder();
     const shipped = planned.nodes.flatMap((n) => (n.source?.shipped === undefined ? [] : [[n.id, encoder.encode([n.source.shipped], null, 1).slice()] as const]));
@@ -135,6 +137,7 @@ export class Deployment {
         fingerprint: planned.fingerprint,
         channelBuffers,
         doorbells,
+        mainThread: this.spec.mainThread.rings,
         shipped,
         checkpointing: this.spec.checkpointing === undefined ? undefined : { mode: this.spec.checkpointing },
         restore: this.spec.restore,

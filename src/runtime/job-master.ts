@@ -15,6 +15,10 @@ import { sizeChannels, warnIfFarAboveCores, type ChannelMemory } from './channel
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { CheckpointStats } from './checkpoint-stats.js';
 import { CollectedResults } from './collected-results.js';
+import { Doorbells } from '../actors/channels/doorbell.js';
+import type { MainThreadEndpoint } from './main-thread-link.js';
+import { MainThreadPump } from './main-thread-pump.js';
+import { allocateMainThreadRings, countMainThreadRings, type DeploymentMainThreadRings } from './main-thread-rings.js';
 import { Deployment } from './deployment.js';
 import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
 import { checkRestore, planRestoreFiles, type RestoreSource } from './restore-plan.js';
@@ -35,6 +39,8 @@ export interface JobSubmission {
   readonly restartStrategy: RestartStrategy;
   /** env.restoreFrom: the checkpoint or savepoint the job starts from. */
   readonly restoreFrom: RestoreSource | undefined;
+  /** The main thread's ends of push and request sources and collectAsync sinks. */
+  readonly mainThreadEndpoints: readonly MainThreadEndpoint[];
 }
 
 /** How one deployment ended. */
@@ -73,7 +79,7 @@ export class JobMaster implements JobClient {
     const { job, plan } = submission.planned;
     const maxParallelism = Math.max(...job.vertices.map((v) => v.parallelism));
     // Refused here, before any worker starts: channels that cannot get their minimum, a checkpoint that does not fit.
-    this.channelMemory = sizeChannels(plan.channels.length, submission.channelMemoryBytes, maxParallelism);
+    this.channelMemory = sizeChannels(plan.channels.length + countMainThreadRings(submission.planned), submission.channelMemoryBytes, maxParallelism);
     if (submission.restoreFrom !== undefined) checkRestore(submission.restoreFrom, submission.planned);
     warnIfFarAboveCores(maxParallelism, availableParallelism());
     this.lastCheckpointId = submission.restoreFrom?.metadata.checkpointId ?? 0;
@@ -134,10 +140,20 @@ export class JobMaster implements JobClient {
 
   private async run(): Promise<JobExecutionResult> {
     try {
-      return await this.runAttempts();
+      const result = await this.runAttempts();
+      this.endMainThreadEndpoints(undefined);
+      return result;
+    } catch (error) {
+      const cancelled = error instanceof StreamError && error.code === 'JOB_CANCELLED';
+      this.endMainThreadEndpoints(cancelled ? undefined : (error as Error));
+      throw error;
     } finally {
       this.ended = true;
     }
+  }
+
+  private endMainThreadEndpoints(failure: Error | undefined): void {
+    for (const endpoint of this.submission.mainThreadEndpoints) endpoint.end(failure);
   }
 
   private async runAttempts(): Promise<JobExecutionResult> {
@@ -175,6 +191,7 @@ export class JobMaster implements JobClient {
     } catch (error) {
       return { metrics: [], failure: error as Error };
     }
+    const mainThread = allocateMainThreadRings(submission.planned, this.channelMemory.bytesPerChannel);
     const deployment = new Deployment(
       {
         planned: submission.planned,
@@ -185,6 +202,7 @@ export class JobMaster implements JobClient {
         ringBytes: this.channelMemory.bytesPerChannel,
         checkpointing: submission.checkpointing?.mode,
         restore: restore === undefined ? undefined : planRestoreFiles(restore, submission.planned),
+        mainThread,
       },
       {
         // Messages of an earlier deployment may still arrive (comlink's ports are not ordered with
@@ -200,13 +218,28 @@ export class JobMaster implements JobClient {
     this.deployment = deployment;
     if (this.cancelRequested || this.stopRequested) deployment.stop();
     const coordinator = this.startCoordinator(deployment, firstCheckpointId);
+    const pump = this.startPump(mainThread);
     const metrics = await deployment.done;
+    pump?.stop();
+    await pump?.done;
+    for (const endpoint of submission.mainThreadEndpoints) endpoint.detach(this.attemptFailure);
     coordinator?.stop();
     await coordinator?.quiesce();
     if (coordinator !== undefined) this.checkpointHistory.push(...coordinator.history);
     this.coordinator = undefined;
     await deployment.shutdown();
     return { metrics, failure: this.attemptFailure };
+  }
+
+  /** Links the main-thread ends of push and request sources and collectAsync sinks to the deployment's rings, and runs them. */
+  private startPump(mainThread: DeploymentMainThreadRings): MainThreadPump | undefined {
+    const endpoints = this.submission.mainThreadEndpoints;
+    if (endpoints.length === 0) return undefined;
+    const bells = new Doorbells(mainThread.doorbells);
+    const pump = new MainThreadPump(bells, mainThread.rings.actor, endpoints, (error) => this.fail(error));
+    const link = { planned: this.submission.planned, rings: mainThread.rings, bells, wake: () => pump.wake() };
+    for (const endpoint of endpoints) endpoint.attach(link);
+    return pump;
   }
 
   /** Above every id this job used, the restored one and every one in the checkpoint folder (which it reads: it may fail). */

@@ -170,6 +170,12 @@ export class OperatorHarness<In, Out> {
       checkpointing: true,
       sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),
       waitFor: (work) => void this.pending.push(work),
+      mainThreadOutput: () => {
+        throw new Error('collectAsync does not run in a harness: the harness captures the output.');
+      },
+      reply: () => {
+        throw new Error('reply() does not run in a harness: the harness captures the output.');
+      },
     };
     const placement = { subtask, parallelism, maxParallelism, keyGroupRange };
     const planned = { nodes: graph.nodes, uids: graph.nodes.map(nodeUid), job };
