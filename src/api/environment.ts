@@ -194,7 +194,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
    * sends records in (a promise back when the source's ring is full), `close()` ends it. With
    * `keyBy`, each record goes straight to the subtask that owns its key and the stream is keyed.
    */
-  fromPush<T, K extends Key>(name: string, options: PushSourceOptions<T> & { keyBy: (value: T) => K }): KeyedPushStream<T, K>;
+  fromPush<T, K extends Key = Key>(name: string, options: PushSourceOptions<T> & { keyBy: (value: T) => K }): KeyedPushStream<T, K>;
   fromPush<T>(name: string, options?: PushSourceOptions<T>): PushStream<T>;
   fromPush<T>(name: string, options: PushSourceOptions<T> = {}): PushStream<T> | KeyedPushStream<T, Key> {
     const node = this.mainThreadSourceNode(name, options, 'push', 'fromPush');
@@ -210,7 +210,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
    * value that reaches `reply()` while the request goes through its subtask, or `undefined` when
    * none did. With `keyBy`, each request goes to the subtask that owns its key (its keyed state).
    */
-  fromRequests<Req, Res, K extends Key>(name: string, options: PushSourceOptions<Req> & { keyBy: (value: Req) => K }): KeyedRequestStream<Req, Res, K>;
+  fromRequests<Req, Res, K extends Key = Key>(name: string, options: PushSourceOptions<Req> & { keyBy: (value: Req) => K }): KeyedRequestStream<Req, Res, K>;
   fromRequests<Req, Res>(name: string, options?: PushSourceOptions<Req>): RequestStream<Req, Res>;
   fromRequests<Req, Res>(name: string, options: PushSourceOptions<Req> = {}): RequestStream<Req, Res> | KeyedRequestStream<Req, Res, Key> {
     const node = this.mainThreadSourceNode(name, options, 'requests', 'fromRequests');

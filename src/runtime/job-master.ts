@@ -237,7 +237,7 @@ export class JobMaster implements JobClient {
     if (endpoints.length === 0) return undefined;
     const bells = new Doorbells(mainThread.doorbells);
     const pump = new MainThreadPump(bells, mainThread.rings.actor, endpoints, (error) => this.fail(error));
-    const link = { planned: this.submission.planned, rings: mainThread.rings, bells, wake: () => pump.wake() };
+    const link = { planned: this.submission.planned, rings: mainThread.rings, bells, wake: () => pump.wake(), fail: (error: Error) => this.fail(error) };
     for (const endpoint of endpoints) endpoint.attach(link);
     return pump;
   }

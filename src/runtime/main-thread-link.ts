@@ -12,6 +12,8 @@ export interface MainThreadLink {
   readonly bells: Doorbells;
   /** Asks the pump to run soon (a reader took records and made room to read more). */
   wake(): void;
+  /** Fails the job: the main-thread end could not go on (a pushed record that can never be sent). */
+  fail(error: Error): void;
 }
 
 /** A main-thread end of some rings, run by the deployment's pump. */

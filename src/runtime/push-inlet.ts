@@ -4,7 +4,7 @@
 // actor would. A full ring is backpressure: push() then returns a promise that resolves when
 // there is room again, and a caller that keeps pushing without waiting is stopped with an error.
 
-import { BatchEncoder } from '../actors/channels/batch-codec.js';
+import { assertEncodable, BatchEncoder } from '../actors/channels/batch-codec.js';
 import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from '../actors/record-writer.js';
 import { OperatorFailure } from '../actors/operator-failure.js';
 import { StreamError } from '../core/errors.js';
@@ -36,6 +36,7 @@ function deferred(): Deferred {
 
 export class PushInlet implements MainThreadEndpoint {
   private writer: RecordWriter | undefined;
+  private link: MainThreadLink | undefined;
   private backlog = new Backlog();
   private readonly encoder = new BatchEncoder();
   /** Records pushed while no deployment runs (before the first, between restarts). */
@@ -69,6 +70,7 @@ export class PushInlet implements MainThreadEndpoint {
         { domain: 'user' },
       );
     }
+    assertEncodable(value);
     const writer = this.writer;
     if (writer === undefined) {
       this.unsent.push([value, tag]);
@@ -97,6 +99,7 @@ export class PushInlet implements MainThreadEndpoint {
   }
 
   attach(link: MainThreadLink): void {
+    this.link = link;
     const { planned, rings, bells } = link;
     const actors = actorsOfNode(planned, this.nodeId);
     this.backlog = new Backlog();
@@ -109,7 +112,7 @@ export class PushInlet implements MainThreadEndpoint {
       for (const [value, tag] of unsent) this.writer.collect(value, tag);
       this.writer.flush();
     } catch (error) {
-      this.end(unwrap(error));
+      this.failed(error);
       return;
     }
     if (this.closed) this.sendEnd();
@@ -123,13 +126,15 @@ export class PushInlet implements MainThreadEndpoint {
     return drained;
   }
 
+  /** Room in a ring comes with a ring of the main thread's doorbell (the subtask freed it), which wakes the pump. */
   hasWork(): boolean {
-    return !this.backlog.isEmpty;
+    return false;
   }
 
   /** What was pushed and not yet in a ring is lost with the deployment (a restarted job takes new pushes). */
   detach(): void {
     this.writer = undefined;
+    this.link = undefined;
     this.backlog = new Backlog();
   }
 
@@ -149,8 +154,15 @@ export class PushInlet implements MainThreadEndpoint {
     try {
       this.writer?.flush();
     } catch (error) {
-      this.end(unwrap(error));
+      this.failed(error);
     }
+  }
+
+  /** A batch could not be sent (a record too large for the ring): the job fails with why. */
+  private failed(error: unknown): void {
+    const failure = unwrap(error);
+    this.link?.fail(failure);
+    this.end(failure);
   }
 
   private sendEnd(): void {

@@ -69,7 +69,7 @@ export class RequestInlet implements MainThreadEndpoint {
   }
 
   hasWork(): boolean {
-    return this.inlet.hasWork() || (this.reader?.hasFrames() ?? false);
+    return this.reader?.hasFrames() ?? false;
   }
 
   /** Requests sent to the deployment that failed get no reply: they reject with its failure. */

@@ -136,6 +136,17 @@ function nextPowerOfTwo(n: number): number {
   return 2 ** Math.ceil(Math.log2(n));
 }
 
+/**
+ * Throws `StreamError('RECORD_NOT_ENCODABLE')`, naming the field, when `value` holds something
+ * that cannot cross threads (a function, a symbol, a cycle): for records taken from a caller
+ * (a push from the main thread), refused one by one before they join a batch.
+ */
+export function assertEncodable(value: unknown): void {
+  if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') return;
+  const problem = findProblem(value, 'record', new Set());
+  if (problem !== null) throw new StreamError('RECORD_NOT_ENCODABLE', problem, { domain: 'user' });
+}
+
 /** The error for a batch msgpackr could not encode, naming the first field that is not data. */
 function notEncodable(values: readonly unknown[], cause: unknown): StreamError {
   let problem: string | null = null;

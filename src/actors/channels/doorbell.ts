@@ -14,6 +14,27 @@ const waitAsync = (
 
 /** A pending `Atomics.waitAsync` does not keep Node's event loop alive; this timer does. */
 const KEEP_ALIVE_MS = 2 ** 31 - 1;
+
+/**
+ * One timer per thread keeps it alive while any of its actors sleeps: referenced by the first
+ * sleeper, unreferenced by the last. Toggling it costs nothing, where a timer per sleep allocated
+ * and scheduled one on every wake-up (garbage on the per-record path at low rates).
+ */
+class KeepAlive {
+  private timer: NodeJS.Timeout | undefined;
+  private sleepers = 0;
+
+  hold(): void {
+    this.timer ??= setInterval(noop, KEEP_ALIVE_MS).unref();
+    if (this.sleepers++ === 0) this.timer.ref();
+  }
+
+  release(): void {
+    if (--this.sleepers === 0) this.timer!.unref();
+  }
+}
+
+const keepAlive = new KeepAlive();
 /** Atomic loads of the sequence between two reads of the clock while spinning. */
 const SPIN_BATCH = 64;
 
@@ -95,11 +116,11 @@ export class Doorbells {
       if (!stillIdle()) return;
       const wait = waitAsync(cells, sequence, seen, timeoutMs);
       if (!wait.async) return;
-      const keepAlive = setInterval(noop, KEEP_ALIVE_MS);
+      keepAlive.hold();
       try {
         await wait.value;
       } finally {
-        clearInterval(keepAlive);
+        keepAlive.release();
       }
     } finally {
       Atomics.store(cells, sleeping, 0);
