@@ -1,11 +1,12 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency (run by default), and checkpoints, chaos, kafka and kafka-chaos (only when named: they
-// take minutes, and the Kafka ones start a broker, which needs Java).
+// latency (run by default), and checkpoints, chaos, kafka, kafka-chaos and fraud-service (only when
+// named: they take minutes, and the Kafka ones start a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
 import { chaosSuite } from './checkpoints/chaos.js';
 import { checkpointsSuite } from './checkpoints/suite.js';
+import { fraudServiceLoad } from './embedding/http-load.js';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { kafkaChaosSuite } from './kafka/chaos.js';
 import { kafkaSuite } from './kafka/suite.js';
@@ -24,6 +25,10 @@ function positive(value: string): number {
 
 interface Options {
   count: number;
+  /** fraud-service: seconds of load per run. */
+  duration: number;
+  /** fraud-service: concurrent HTTP connections. */
+  connections: number;
   /** Unset: 5, or 3 for kafka (whose rounds are long). */
   rounds?: number;
   /** Unset: 200 for chaos, 40 for kafka-chaos. */
@@ -82,8 +87,13 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = await kafkaSuite({ rounds });
       break;
     }
+    case 'fraud-service': {
+      title = 'Fraud service: HTTP requests answered by an eddy job (examples/fraud-service.ts), and inline';
+      body = await fraudServiceLoad({ durationS: options.duration, connections: options.connections });
+      break;
+    }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka or kafka-chaos.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos or fraud-service.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -91,8 +101,10 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos (default: the first four)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, fraud-service (default: the first four)')
   .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
+  .option('--duration <s>', 'seconds of load per run (fraud-service)', positive, 10)
+  .option('--connections <n>', 'concurrent HTTP connections (fraud-service)', positive, 50)
   .option('--rounds <n>', 'rounds per variant (default 5; kafka 3)', positive)
   .option('--runs <n>', 'chaos runs (default 200; kafka-chaos 40)', positive)
   .option('--seed <n>', 'seed of the chaos runs (default: from the clock; printed, to replay)', positive, Date.now() % 1_000_000)
