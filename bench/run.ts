@@ -1,12 +1,13 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency (run by default), and checkpoints, chaos, kafka, kafka-chaos and fraud-service (only when
+// latency (run by default), and checkpoints, chaos, kafka, kafka-chaos, embedding and fraud-service (only when
 // named: they take minutes, and the Kafka ones start a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
 import { chaosSuite } from './checkpoints/chaos.js';
 import { checkpointsSuite } from './checkpoints/suite.js';
 import { fraudServiceLoad } from './embedding/http-load.js';
+import { embeddingSuite } from './embedding/push-latency.js';
 import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { kafkaChaosSuite } from './kafka/chaos.js';
 import { kafkaSuite } from './kafka/suite.js';
@@ -87,13 +88,18 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = await kafkaSuite({ rounds });
       break;
     }
+    case 'embedding': {
+      title = 'Embedding: push -> keyed state -> collectAsync from the main thread';
+      body = await embeddingSuite({ rounds: options.rounds ?? 3, count: 1_000_000 });
+      break;
+    }
     case 'fraud-service': {
       title = 'Fraud service: HTTP requests answered by an eddy job (examples/fraud-service.ts), and inline';
       body = await fraudServiceLoad({ durationS: options.duration, connections: options.connections });
       break;
     }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos or fraud-service.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, embedding or fraud-service.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -101,7 +107,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, fraud-service (default: the first four)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, embedding, fraud-service (default: the first four)')
   .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
   .option('--duration <s>', 'seconds of load per run (fraud-service)', positive, 10)
   .option('--connections <n>', 'concurrent HTTP connections (fraud-service)', positive, 50)

@@ -75,7 +75,19 @@ export class TaskActor {
     private readonly checkpoints: ActorCheckpoints | undefined,
     /** Tells the master a checkpointing actor's input ended and all it emits is out. */
     private readonly onInputEnded: () => void,
-  ) {}
+  ) {
+    // Made once: an actor idles once per record at low rates, and each closure made there is garbage.
+    this.quiet = () => !token.cancelled && !(checkpoints?.hasWork ?? false);
+    this.inputsIdle = () => !gate.hasReadableInput() && this.quiet();
+    this.sourceIdle = () => !source!.reader.hasInput!() && this.quiet();
+  }
+
+  /** No cancel and no checkpoint work: an idle actor may sleep on. */
+  private readonly quiet: () => boolean;
+  /** Nothing to read on the input channels, and quiet. */
+  private readonly inputsIdle: () => boolean;
+  /** Nothing pushed to a reader fed through the doorbell, and quiet. */
+  private readonly sourceIdle: () => boolean;
 
   /** Runs the subtask to the end of its input, or until the job is cancelled. */
   async run(): Promise<void> {
@@ -106,7 +118,7 @@ export class TaskActor {
     while (!this.token.cancelled) {
       const element = gate.poll();
       if (element === null) {
-        await this.idle(() => !gate.hasReadableInput());
+        await this.idle(this.inputsIdle);
         continue;
       }
       switch (element.kind) {
@@ -142,15 +154,15 @@ export class TaskActor {
       } catch (error) {
         throw error instanceof OperatorFailure ? error : new OperatorFailure(this.chain.headNodeId, error);
       }
-      await this.pending.drain();
+      if (!this.pending.isEmpty) await this.pending.drain();
       switch (status) {
         case 'more-available':
           await this.afterStep();
           break;
         case 'nothing-available':
           // A reader fed through the doorbell (the main thread pushes) idles like a channel reader.
-          if (reader.hasInput !== undefined) await this.idle(() => !reader.hasInput!());
-          else await this.idle(() => true, attributed(this.chain.headNodeId, () => reader.isAvailable()));
+          if (reader.hasInput !== undefined) await this.idle(this.sourceIdle);
+          else await this.idle(this.quiet, attributed(this.chain.headNodeId, () => reader.isAvailable()));
           break;
         case 'end-of-input':
           return true;
@@ -204,16 +216,19 @@ export class TaskActor {
 
   /**
    * Nothing to read: hand on partial batches (so records never wait for more records), then
-   * sleep until a producer rings, or `wake` resolves (a source has data again).
+   * sleep while `stillIdle()` until a producer rings, or `wake` resolves (a source has data
+   * again). `stillIdle` also says the actor is quiet (see `quiet`). Runs once per
+   * wake-up of an actor at low rates: what it awaits only when there is something to wait for
+   * (an await allocates, and garbage here is GC pauses in the latency of single records).
    */
   private async idle(stillIdle: () => boolean, wake?: Promise<void>): Promise<void> {
     this.chain.flushBuffers();
-    await this.pending.drain();
-    await this.drainBacklog();
+    if (!this.pending.isEmpty) await this.pending.drain();
+    if (!this.backlog.isEmpty) await this.drainBacklog();
     if (this.token.cancelled) return;
     const checkpoints = this.checkpoints;
     if (wake === undefined) {
-      await this.bells.sleep(this.index, () => stillIdle() && !this.token.cancelled && !(checkpoints?.hasWork ?? false), SPIN_MICROS, this.time.msUntilNext());
+      await this.bells.sleep(this.index, stillIdle, SPIN_MICROS, this.time.msUntilNext());
       this.time.fireDue();
       if (checkpoints?.hasWork) await checkpoints.runPending();
       return;

@@ -30,10 +30,17 @@ export class MainThreadPump {
     this.wake();
   }
 
+  /** Whether the pump may sleep: running, and no endpoint has work (made once: the pump wakes once per batch). */
+  private readonly idle = (): boolean => {
+    if (!this.running) return false;
+    for (const endpoint of this.endpoints) if (endpoint.hasWork()) return false;
+    return true;
+  };
+
   private async run(): Promise<void> {
     while (this.running) {
       this.pumpAll();
-      await this.bells.sleep(this.actor, () => this.running && !this.endpoints.some((e) => e.hasWork()), 0);
+      await this.bells.sleep(this.actor, this.idle, 0);
     }
   }
 
