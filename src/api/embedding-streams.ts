@@ -51,7 +51,11 @@ export const REPLY_TYPE = 'reply';
 
 /** Options of `env.fromPush` and `env.fromRequests`. */
 export interface PushSourceOptions<T> {
-  /** The source's parallelism (default: the job's). Records are spread round robin, or by `keyBy`. */
+  /**
+   * The source's parallelism. Default: the job's with `keyBy` (records go by key), else 1 (records
+   * in push order). Set above 1 without `keyBy`, records are spread round robin, and records of one
+   * key may reach a later `keyBy` out of push order (they left through different subtasks).
+   */
   parallelism?: number;
   /**
    * Sends each record straight to the subtask that owns its key, and makes the stream keyed (as

@@ -192,12 +192,16 @@ export class StreamExecutionEnvironment implements JobBuilder {
   /**
    * A stream fed from the main thread: after `executeAsync()`, `stream.push(value, timestamp?)`
    * sends records in (a promise back when the source's ring is full), `close()` ends it. With
-   * `keyBy`, each record goes straight to the subtask that owns its key and the stream is keyed.
+   * `keyBy`, each record goes straight to the subtask that owns its key and the stream is keyed
+   * (at the job's parallelism). Without it, the source runs at parallelism 1 (so a `keyBy` after
+   * it keeps each key's records in push order) unless `parallelism` spreads records round robin.
    */
   fromPush<T, K extends Key = Key>(name: string, options: PushSourceOptions<T> & { keyBy: (value: T) => K }): KeyedPushStream<T, K>;
   fromPush<T>(name: string, options?: PushSourceOptions<T>): PushStream<T>;
   fromPush<T>(name: string, options: PushSourceOptions<T> = {}): PushStream<T> | KeyedPushStream<T, Key> {
     const node = this.mainThreadSourceNode(name, options, 'push', 'fromPush');
+    // Unkeyed, one subtask takes the records in push order, so a keyBy after it keeps each key's order.
+    if (options.keyBy === undefined && options.parallelism === undefined) node.parallelism = 1;
     const inlet = new PushInlet(node.id, name, options.keyBy as ((value: unknown) => unknown) | undefined);
     this.mainThreadEndpoints.push(inlet);
     const handle = new PushHandle<T>(inlet, name);

@@ -29,7 +29,30 @@ async function pushTagged(count: number, keys: number): Promise<void> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('embedding: fromPush and collectAsync', () => {
+  /** Asserts that each key's results come in push order with counts 1, 2, 3 ...; returns the keys seen. */
+  function assertOrderPerKey(results: readonly Counted[]): number {
+    const last = new Map<string, Counted>();
+    for (const r of results) {
+      const before = last.get(r.key);
+      if (before !== undefined) assert.ok(r.seq > before.seq && r.count === before.count + 1, `key ${r.key}: ${JSON.stringify(before)} then ${JSON.stringify(r)}`);
+      else assert.equal(r.count, 1);
+      last.set(r.key, r);
+    }
+    return last.size;
+  }
+
   for (const p of PARALLELISMS) {
+    it(`keeps each key's records in push order through a keyBy after an unkeyed push source, at parallelism ${p}`, async () => {
+      const job = await start('push-then-key', p);
+      const reading = readAll<Counted>(embedded.results!);
+      await pushTagged(20_000, 37);
+      await embedded.push!.close();
+      await job.result;
+      const results = await reading;
+      assert.equal(results.length, 20_000);
+      assert.equal(assertOrderPerKey(results), 37);
+    });
+
     it(`keeps each key's records in order, counted by keyed state, at parallelism ${p}`, async () => {
       const job = await start('keyed-count', p);
       const reading = readAll<Counted>(embedded.results!);
@@ -39,14 +62,7 @@ describe('embedding: fromPush and collectAsync', () => {
       await job.result;
       const results = await reading;
       assert.equal(results.length, 20_000);
-      const last = new Map<string, Counted>();
-      for (const r of results) {
-        const before = last.get(r.key);
-        if (before !== undefined) assert.ok(r.seq > before.seq && r.count === before.count + 1, `key ${r.key}: ${JSON.stringify(before)} then ${JSON.stringify(r)}`);
-        else assert.equal(r.count, 1);
-        last.set(r.key, r);
-      }
-      assert.equal(last.size, 37);
+      assert.equal(assertOrderPerKey(results), 37);
       assert.equal((await firsts).length, 37, 'a second collectAsync of the job reads its own stream');
     });
 
