@@ -3,7 +3,8 @@
 // push rate, and push -> result latency (HDR histogram) at a fixed rate, next to the same logic
 // called in the main thread (the floor), with the garbage-collection pauses of every thread.
 
-import { BroadcastChannel } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { BroadcastChannel, Worker } from 'node:worker_threads';
 import hdr from 'hdr-histogram-js';
 import { runJob } from '../../src/index.js';
 import { GC_CHANNEL, pipeline, watchGc, type Counted, type GcPauses, type Pushed } from '../jobs/push-pipeline.js';
@@ -195,6 +196,41 @@ function gcCell(pauses: GcPauses, seconds: number): string {
   return `${pauses.count} (${(pauses.totalMs / seconds).toFixed(1)} ms/s, max ${pauses.maxMs.toFixed(1)} ms)`;
 }
 
+interface Hiccups {
+  over1ms: number;
+  over5ms: number;
+  maxMs: number;
+}
+
+/** `machineHiccups` in the main thread while `others` more threads spin too: one thread per subtask and the main thread, as in a run. */
+async function hiccupsWithSpinners(seconds: number, others: number): Promise<Hiccups> {
+  const spin = `const end = performance.now() + ${seconds * 1000 + 200}; while (performance.now() < end);`;
+  const spinners = Array.from({ length: others }, () => new Worker(spin, { eval: true }));
+  await Promise.all(spinners.map((w) => new Promise((resolve) => w.once('online', resolve))));
+  const hiccups = machineHiccups(seconds);
+  await Promise.all(spinners.map((w) => w.terminate()));
+  return hiccups;
+}
+
+/**
+ * How often this machine takes the CPU away from a running thread: one thread spins on the clock
+ * for `seconds` and counts the gaps between two reads above 1 ms (the host's scheduling, with
+ * nothing else of ours running). Latencies above this come from the machine, not the engine.
+ */
+function machineHiccups(seconds: number): Hiccups {
+  const end = performance.now() + seconds * 1000;
+  let last = performance.now();
+  const hiccups: Hiccups = { over1ms: 0, over5ms: 0, maxMs: 0 };
+  for (let now = last; now < end; now = performance.now()) {
+    const gap = now - last;
+    if (gap > 1) hiccups.over1ms++;
+    if (gap > 5) hiccups.over5ms++;
+    hiccups.maxMs = Math.max(hiccups.maxMs, gap);
+    last = now;
+  }
+  return hiccups;
+}
+
 /** The suite: max rate at p=1 and p=2 (median of `rounds`), then latency at 10 k/s, 50 k/s and half the p=2 maximum. */
 export async function embeddingSuite(options: { rounds: number; count: number }): Promise<string> {
   const maxCount = Math.max(200_000, Math.min(options.count, 2_000_000));
@@ -219,6 +255,9 @@ export async function embeddingSuite(options: { rounds: number; count: number })
     const seconds = r.samples / r.achieved / (1 - WARM_UP_SHARE);
     return `| ${r.label} | ${formatRate(r.rate)} (${formatRate(r.achieved)}) | ${r.samples} | ${r.p50us} µs | ${r.p99us} µs | ${r.p999us} µs | ${r.maxUs} µs | ${gcCell(r.mainGc, seconds)} | ${gcCell(r.workerGc, seconds)} |`;
   });
+  const alone = machineHiccups(5);
+  const crowded = await hiccupsWithSpinners(5, 2);
+  const hiccupLine = (h: Hiccups): string => `more than 1 ms ${h.over1ms} times, more than 5 ms ${h.over5ms} times (longest ${h.maxMs.toFixed(1)} ms)`;
   return [
     `Keyed stateful pipeline: push (keyed straight to the subtask) -> count per key (ValueState) -> collectAsync, ${KEYS} keys.`,
     '',
@@ -229,5 +268,8 @@ export async function embeddingSuite(options: { rounds: number; count: number })
     '| pipeline | rate, records/s (reached) | samples | p50 | p99 | p99.9 | max | main thread GC | worker GC (all) |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    `The machine itself: a thread spinning on the clock for 5 s lost the CPU ${hiccupLine(alone)} alone, and ${hiccupLine(crowded)} ` +
+      `with two more threads spinning (a run at p=2: the main thread and two workers, on ${availableParallelism()} cores).`,
   ].join('\n');
 }
