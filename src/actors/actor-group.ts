@@ -22,7 +22,7 @@ import { Backlog, ChannelWriter, createRecordWriter, type RecordWriter } from '.
 import { loadRestoredActor, type RestoredActor } from './restored-state.js';
 import { createSourceOutput } from './source-output.js';
 import { PendingWork, TaskActor, type ThreadContext } from './task-actor.js';
-import type { ActorMetrics, CheckpointTrigger, MainThreadRings, MasterEndpoint, ThreadEndpoint, ThreadTask } from './thread-task.js';
+import { mainThreadRingsOf, type ActorMetrics, type CheckpointTrigger, type MainThreadRings, type MasterEndpoint, type ThreadEndpoint, type ThreadTask } from './thread-task.js';
 
 interface PlacedActor {
   readonly spec: ActorSpec;
@@ -138,7 +138,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
 
   /** The ring of `nodeId`'s subtask in one of the sets of main-thread rings. */
   private mainThreadRing(set: MainThreadRings['inputs'], nodeId: number, spec: ActorSpec): RingBuffer {
-    const rings = set.find(([id]) => id === nodeId)?.[1][spec.subtask];
+    const rings = mainThreadRingsOf(set, nodeId)[spec.subtask];
     if (rings === undefined) throw new StreamError('INTERNAL', `No main-thread ring for node ${nodeId}, subtask ${spec.subtask}`, { domain: 'internal' });
     return new RingBuffer(rings);
   }

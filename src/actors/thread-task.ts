@@ -48,6 +48,11 @@ export interface MainThreadRings {
   readonly outputs: readonly (readonly [number, readonly SharedArrayBuffer[]])[];
 }
 
+/** The rings of `nodeId`'s subtasks in one set of `MainThreadRings`, by subtask (none when the node has no such rings). */
+export function mainThreadRingsOf(set: MainThreadRings['inputs'], nodeId: number): readonly SharedArrayBuffer[] {
+  return set.find(([id]) => id === nodeId)?.[1] ?? [];
+}
+
 /** The checkpoint a job restores from, and the files of it that each actor reads (by actor index). */
 export interface RestoreFiles {
   readonly folder: string;

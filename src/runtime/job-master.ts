@@ -1,10 +1,12 @@
 // The job master, in the main thread: sizes the job's channels, deploys its actors (restored from
-// a checkpoint when asked), runs the checkpoint coordinator, gathers collected results, and
+// a checkpoint when asked), runs the checkpoint coordinator, gathers collected results, links the
+// main-thread ends of push and request sources and collectAsync sinks to each deployment, and
 // watches the job: on a failure it stops every actor and either fails the job with the cause or,
 // under its restart strategy, deploys it again from the newest completed checkpoint.
 
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Doorbells } from '../actors/channels/doorbell.js';
 import type { ActorMetrics } from '../actors/thread-task.js';
 import { BatchDecoder } from '../actors/channels/batch-codec.js';
 import type { CheckpointConfig, RestartStrategy } from '../checkpoint/checkpoint-config.js';
@@ -15,7 +17,6 @@ import { sizeChannels, warnIfFarAboveCores, type ChannelMemory } from './channel
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { CheckpointStats } from './checkpoint-stats.js';
 import { CollectedResults } from './collected-results.js';
-import { Doorbells } from '../actors/channels/doorbell.js';
 import type { MainThreadEndpoint } from './main-thread-link.js';
 import { MainThreadPump } from './main-thread-pump.js';
 import { allocateMainThreadRings, countMainThreadRings, type DeploymentMainThreadRings } from './main-thread-rings.js';

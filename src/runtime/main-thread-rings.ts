@@ -5,7 +5,7 @@
 
 import { Doorbells } from '../actors/channels/doorbell.js';
 import { RingBuffer } from '../actors/channels/ring-buffer.js';
-import type { MainThreadRings } from '../actors/thread-task.js';
+import { mainThreadRingsOf, type MainThreadRings } from '../actors/thread-task.js';
 import type { PlannedJob } from '../core/job-plan.js';
 
 /** The stream node type of a collectAsync() sink. */
@@ -56,5 +56,5 @@ export function actorsOfNode(planned: PlannedJob, nodeId: number): number[] {
 
 /** `nodeId`'s rings in one set of a deployment's main-thread rings, as views. */
 export function ringsOf(set: MainThreadRings['inputs'], nodeId: number): RingBuffer[] {
-  return (set.find(([id]) => id === nodeId)?.[1] ?? []).map((sab) => new RingBuffer(sab));
+  return mainThreadRingsOf(set, nodeId).map((sab) => new RingBuffer(sab));
 }

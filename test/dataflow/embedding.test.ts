@@ -163,6 +163,18 @@ describe('embedding: fromPush and collectAsync', () => {
     assert.throws(() => embedded.push!.push({ key: 'k', seq: 0 }), named);
   });
 
+  it('leaves no worker, timer or port behind once an embedded job ended', async () => {
+    const job = await start('keyed-count', 2);
+    const reading = readAll<Counted>(embedded.results!);
+    await pushTagged(100, 3);
+    await embedded.push!.close();
+    await job.result;
+    await reading;
+    await new Promise((resolve) => setImmediate(resolve));
+    const left = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'MessagePort' || r === 'Worker');
+    assert.deepEqual(left, []);
+  });
+
   it('a push made while the job is built runs once, in the main thread only', async () => {
     const job = await start('push-at-build', 2);
     const reading = readAll<Tagged>(embedded.results!);
