@@ -3,6 +3,9 @@
 // life of such a job: backpressure, close, cancel and failures, at parallelism 1, 2 and 4.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runJob, StreamError, type JobClient } from '../../src/index.js';
 import { embedded, type Counted, type EmbeddedKind, type Tagged } from '../fixtures/embedded.js';
@@ -173,6 +176,43 @@ describe('embedding: fromPush and collectAsync', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const left = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'MessagePort' || r === 'Worker');
     assert.deepEqual(left, []);
+  });
+
+  it('restarts from its checkpoint after a failure: pushes go on, requests after it are answered from the restored state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-embedded-restart-'));
+    try {
+      const job = await runJob(fixtureUrl('embedded'), { parallelism: 2, args: { kind: 'restarting', dir }, jobName: 'restarting' });
+      const reading = readAll<Tagged>(embedded.results!);
+      const before = await embedded.ask!.request({ key: 'a', seq: 0 });
+      assert.equal(before?.count, 1);
+      await sleep(400); // a checkpoint holds the count of 'a'
+      for (let seq = 0; seq < 2000; seq++) {
+        const room = embedded.push!.push({ key: `k${seq % 5}`, seq });
+        if (room !== undefined) await room;
+        if (seq % 100 === 99) await sleep(20);
+      }
+      let after: Counted | undefined;
+      // A request the failing deployment took rejects; once the job runs again they are answered.
+      for (;;) {
+        try {
+          after = await embedded.ask!.request({ key: 'a', seq: 1 });
+          break;
+        } catch (error) {
+          assert.ok(error instanceof StreamError && /failing once/.test(error.message), String(error));
+          await sleep(20);
+        }
+      }
+      assert.equal(after?.count, 2, "the restored state still counts 'a''s first request");
+      await embedded.push!.close();
+      await embedded.ask!.close();
+      const result = await job.result;
+      assert.equal(result.restarts, 1);
+      const seqs = new Set((await reading).map((r) => r.seq));
+      assert.ok(seqs.has(1999), 'records pushed after the restart arrive');
+      assert.ok(!seqs.has(500) || seqs.size <= 2000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a push made while the job is built runs once, in the main thread only', async () => {
