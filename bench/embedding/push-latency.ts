@@ -3,7 +3,10 @@
 // push rate, and push -> result latency (HDR histogram) at a fixed rate, next to the same logic
 // called in the main thread (the floor), with the garbage-collection pauses of every thread.
 
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { BroadcastChannel, Worker } from 'node:worker_threads';
 import hdr from 'hdr-histogram-js';
 import { runJob } from '../../src/index.js';
@@ -11,14 +14,21 @@ import { GC_CHANNEL, pipeline, watchGc, type Counted, type GcPauses, type Pushed
 import { formatRate, median } from '../utils/stats.js';
 
 const JOB = new URL('../jobs/push-pipeline.js', import.meta.url);
+const execFileAsync = promisify(execFile);
 const KEYS = 1000;
 /** How long the pacer spins between two turns of the event loop, ms. */
 const SPIN_SLICE_MS = 0.003;
+/** How much earlier than the next record a sleeping pacer wakes (a sleep overruns by up to Linux's 50 µs timer slack), ms. */
+const SLEEP_MARGIN_MS = 0.06;
 /** Atomic loads between two reads of the clock while the pacer spins. */
 const SPIN_LOADS = 64;
 const spinCell = new Int32Array(new SharedArrayBuffer(4));
-/** The first records of a paced run are not measured (the pace settles). */
-const WARM_UP_SHARE = 0.1;
+/**
+ * The first seconds of a paced run are not measured: after the warm-up at full speed, the code a
+ * paced run takes (an actor sleeping and waking per record) still gets compiled, and the warm-up's
+ * garbage collected, for about 2.5 s on this machine (stalls of 3-30 ms, measured).
+ */
+const PACED_WARM_UP_S = 3;
 
 export interface LatencyRun {
   label: string;
@@ -41,9 +51,10 @@ function histogram(): hdr.Histogram {
 
 /**
  * Calls `send(i)` for i in 0..count-1 at `rate` per second, each when due, without bursts; when
- * `send` asks to wait (backpressure), waits. Resolves with the rate achieved.
+ * `send` asks to wait (backpressure), waits. Between records it sleeps while `settled(sent)` (every
+ * result is in), else spins in short slices. Resolves with the rate achieved.
  */
-function paced(count: number, rate: number, send: (i: number) => void | Promise<void>): Promise<number> {
+function paced(count: number, rate: number, send: (i: number) => void | Promise<void>, settled: (sent: number) => boolean): Promise<number> {
   return new Promise((done) => {
     const start = performance.now();
     let sent = 0;
@@ -64,6 +75,10 @@ function paced(count: number, rate: number, send: (i: number) => void | Promise<
       // which results arrive: a turn per slice, not per microsecond, keeps the pacer's own
       // garbage (and so its GC pauses in the latencies) small.
       const next = start + ((sent + 1) * 1000) / rate;
+      const now = performance.now();
+      // Every result is in: the thread sleeps until shortly before the next record is due, as a
+      // service's main thread idles between requests, instead of taking a core from the workers.
+      if (settled(sent) && next - now > SLEEP_MARGIN_MS * 2) Atomics.wait(spinCell, 0, 0, next - now - SLEEP_MARGIN_MS);
       const until = Math.min(next, performance.now() + SPIN_SLICE_MS);
       // performance.now() allocates its result: read the clock every SPIN_LOADS loads, not in a tight loop.
       do for (let i = 0; i < SPIN_LOADS; i++) Atomics.load(spinCell, 0);
@@ -145,10 +160,14 @@ export async function maxPushRate(parallelism: number, count: number): Promise<n
   return count / ((lastAt - started) / 1000);
 }
 
-/** push -> result latency of `count` records paced at `rate`, through the job at `parallelism`. */
-export async function pushLatency(parallelism: number, rate: number, count: number): Promise<LatencyRun> {
+/**
+ * push -> result latency of `count` records paced at `rate`, through the job at `parallelism`.
+ * The pacer spins between records, or with `sleepBetween` sleeps while every result is in.
+ */
+export async function pushLatency(parallelism: number, rate: number, measured: number, sleepBetween = false): Promise<LatencyRun> {
   const latencies = histogram();
-  const warmUp = Math.floor(count * WARM_UP_SHARE);
+  const warmUp = rate * PACED_WARM_UP_S;
+  const count = warmUp + measured;
   const workers = workerGcReports();
   let received = 0;
   let main: ReturnType<typeof watchGc> | undefined;
@@ -160,20 +179,22 @@ export async function pushLatency(parallelism: number, rate: number, count: numb
     },
     async (push) => {
       main = watchGc();
-      achieved = await paced(count, rate, (i) => push({ key: i % KEYS, sentAt: performance.now() }));
+      achieved = await paced(count, rate, (i) => push({ key: i % KEYS, sentAt: performance.now() }), (sent) => sleepBetween && received === sent);
     },
   );
   main!.stop();
   // The workers' reports were posted as their operators closed, before the job ended.
   await new Promise((resolve) => setTimeout(resolve, 50));
   workers.close();
-  return { ...summary(`eddy p=${parallelism}`, rate, achieved, latencies), mainGc: main!.pauses, workerGc: workers.pauses };
+  const label = `eddy p=${parallelism}${sleepBetween ? ', main thread sleeping between records' : ''}`;
+  return { ...summary(label, rate, achieved, latencies), mainGc: main!.pauses, workerGc: workers.pauses };
 }
 
 /** The same logic (a count per key in a Map) called directly in the main thread, paced alike: the floor. */
-export async function inlineFloor(rate: number, count: number): Promise<LatencyRun> {
+export async function inlineFloor(rate: number, measured: number): Promise<LatencyRun> {
   const latencies = histogram();
-  const warmUp = Math.floor(count * WARM_UP_SHARE);
+  const warmUp = rate * PACED_WARM_UP_S;
+  const count = warmUp + measured;
   const counts = new Map<number, number>();
   const gc = watchGc();
   let received = 0;
@@ -182,7 +203,7 @@ export async function inlineFloor(rate: number, count: number): Promise<LatencyR
     const result: Counted = { key: record.key, sentAt: record.sentAt, count: (counts.get(record.key) ?? 0) + 1 };
     counts.set(result.key, result.count);
     if (received++ >= warmUp) latencies.recordValue(Math.max(1, Math.round((performance.now() - result.sentAt) * 1000)));
-  });
+  }, () => true);
   gc.stop();
   return { ...summary('inline (the floor)', rate, achieved, latencies), mainGc: gc.pauses, workerGc: { count: 0, totalMs: 0, maxMs: 0 } };
 }
@@ -231,6 +252,13 @@ function machineHiccups(seconds: number): Hiccups {
   return hiccups;
 }
 
+/** One latency run in a fresh process (bench/embedding/latency-child.ts). */
+async function inChild(what: 'floor' | 'eddy', parallelism: number, rate: number, records: number, pacer: 'spin' | 'sleep'): Promise<LatencyRun> {
+  const child = fileURLToPath(new URL('./latency-child.js', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, [child, what, String(parallelism), String(rate), String(records), pacer], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as LatencyRun;
+}
+
 /** The suite: max rate at p=1 and p=2 (median of `rounds`), then latency at 10 k/s, 50 k/s and half the p=2 maximum. */
 export async function embeddingSuite(options: { rounds: number; count: number }): Promise<string> {
   const maxCount = Math.max(200_000, Math.min(options.count, 2_000_000));
@@ -245,14 +273,14 @@ export async function embeddingSuite(options: { rounds: number; count: number })
   const latencyCount = 100_000;
   const runs: LatencyRun[] = [];
   for (const rate of [10_000, 50_000, half]) {
-    const count = Math.max(latencyCount, Math.round(rate * 3));
-    const measured = Math.ceil(count / (1 - WARM_UP_SHARE));
-    runs.push(await inlineFloor(rate, measured));
-    if (rate === 10_000) runs.push(await pushLatency(1, rate, measured));
-    runs.push(await pushLatency(2, rate, measured));
+    const measured = Math.max(latencyCount, Math.round(rate * 3));
+    runs.push(await inChild('floor', 1, rate, measured, 'spin'));
+    if (rate === 10_000) runs.push(await inChild('eddy', 1, rate, measured, 'spin'));
+    runs.push(await inChild('eddy', 2, rate, measured, 'spin'));
+    if (rate === 10_000) runs.push(await inChild('eddy', 2, rate, measured, 'sleep'));
   }
   const rows = runs.map((r) => {
-    const seconds = r.samples / r.achieved / (1 - WARM_UP_SHARE);
+    const seconds = r.samples / r.achieved + PACED_WARM_UP_S;
     return `| ${r.label} | ${formatRate(r.rate)} (${formatRate(r.achieved)}) | ${r.samples} | ${r.p50us} µs | ${r.p99us} µs | ${r.p999us} µs | ${r.maxUs} µs | ${gcCell(r.mainGc, seconds)} | ${gcCell(r.workerGc, seconds)} |`;
   });
   const alone = machineHiccups(5);
@@ -263,7 +291,7 @@ export async function embeddingSuite(options: { rounds: number; count: number })
     '',
     `Highest sustained push rate (${maxCount} records pushed as fast as push takes them, awaiting room, to the last result, with a latency histogram kept as below; median of ${options.rounds} alternated rounds): p=1 ${formatRate(max1)} records/s, p=2 ${formatRate(max2)} records/s.`,
     '',
-    'push -> result latency, records paced one by one by the main thread (which spins for it, taking a core), at parallelism 2 (and 1 at 10 k/s); after 50 000 records pushed and read back to warm the job up; the first 10 % of each run are not counted. GC: pauses, their time per second of the run, the longest.',
+    'push -> result latency, records paced one by one by the main thread, which spins between them (taking a core) or, where the row says so, sleeps while every result is in (as a service idles between requests); at parallelism 2 (and 1 at 10 k/s); each run in a fresh process, after 50 000 records pushed and read back to warm the job up; the first 3 s of each run are not counted (the paced path still compiles then). GC: pauses, their time per second of the run, the longest.',
     '',
     '| pipeline | rate, records/s (reached) | samples | p50 | p99 | p99.9 | max | main thread GC | worker GC (all) |',
     '|---|---|---|---|---|---|---|---|---|',
