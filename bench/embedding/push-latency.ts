@@ -29,6 +29,8 @@ const spinCell = new Int32Array(new SharedArrayBuffer(4));
  * garbage collected, for about 2.5 s on this machine (stalls of 3-30 ms, measured).
  */
 const PACED_WARM_UP_S = 3;
+/** Records counted at the low rate (1000/s): 20 s. */
+const LOW_RATE_RECORDS = 20_000;
 
 export interface LatencyRun {
   label: string;
@@ -272,6 +274,8 @@ export async function embeddingSuite(options: { rounds: number; count: number })
   console.error(`max push rate: p=1 ${rates[1]!.map(formatRate).join(', ')}; p=2 ${rates[2]!.map(formatRate).join(', ')}`);
   const latencyCount = 100_000;
   const runs: LatencyRun[] = [];
+  // 1000/s: a low rate, where the workers sleep between records and each one pays their wake-up.
+  runs.push(await inChild('eddy', 2, 1000, LOW_RATE_RECORDS, 'spin'));
   for (const rate of [10_000, 50_000, half]) {
     const measured = Math.max(latencyCount, Math.round(rate * 3));
     runs.push(await inChild('floor', 1, rate, measured, 'spin'));
