@@ -8,6 +8,7 @@ import { MAIN_THREAD_INPUT_ENDED, type MainThreadBatch, type MainThreadInput } f
 import type { BatchDecoder } from './channels/batch-codec.js';
 import type { Doorbells } from './channels/doorbell.js';
 import { FrameKind } from './channels/frame-kinds.js';
+import { releaseFrame } from './channels/release-frame.js';
 import type { RingBuffer } from './channels/ring-buffer.js';
 import type { ChannelWriter } from './record-writer.js';
 
@@ -42,8 +43,7 @@ export class RingMainThreadInput implements MainThreadInput {
     } else {
       throw new StreamError('INTERNAL', `Unexpected frame kind ${frame.kind} from the main thread`, { domain: 'internal' });
     }
-    this.ring.release();
-    if (this.ring.usedBytes() <= this.ring.capacity >>> 1) this.bells.ring(this.mainActor);
+    releaseFrame(this.ring, this.bells, this.mainActor);
     return batch ?? MAIN_THREAD_INPUT_ENDED;
   }
 

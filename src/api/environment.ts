@@ -4,7 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
+import type { JobSource, PlannedJob, PlanSettings, StreamInput, StreamNode } from '../core/job-plan.js';
 import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { MainThreadSource } from '../connectors/main-thread-source.js';
@@ -205,7 +205,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
     const inlet = new PushInlet(node.id, name, options.keyBy as ((value: unknown) => unknown) | undefined);
     this.mainThreadEndpoints.push(inlet);
     const handle = new PushHandle<T>(inlet, name);
-    const ends = [{ nodeId: node.id, partitioning: options.keyBy === undefined ? undefined : { kind: 'forward' as const } }];
+    const ends = mainThreadSourceEnds(node, options);
     return options.keyBy === undefined ? new PushStream<T>(this, ends, node, handle) : new KeyedPushStream<T, Key>(this, ends, node, options.keyBy, handle);
   }
 
@@ -221,7 +221,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
     const inlet = new RequestInlet(node.id, name, options.keyBy as ((value: unknown) => unknown) | undefined);
     this.mainThreadEndpoints.push(inlet);
     const handle = new RequestHandle<Req, Res>(inlet, name);
-    const ends = [{ nodeId: node.id, partitioning: options.keyBy === undefined ? undefined : { kind: 'forward' as const } }];
+    const ends = mainThreadSourceEnds(node, options);
     return options.keyBy === undefined
       ? new RequestStream<Req, Res>(this, ends, node, handle)
       : new KeyedRequestStream<Req, Res, Key>(this, ends, node, options.keyBy, handle);
@@ -406,6 +406,11 @@ export class StreamExecutionEnvironment implements JobBuilder {
     capture.capture(this.planInWorker(capture.settings));
     return NEVER;
   }
+}
+
+/** The stream a push or request source starts: with `keyBy`, already partitioned by key, so what reads it by key chains to it. */
+function mainThreadSourceEnds(node: StreamNode, options: { readonly keyBy?: unknown }): StreamInput[] {
+  return [{ nodeId: node.id, partitioning: options.keyBy === undefined ? undefined : { kind: 'forward' } }];
 }
 
 /** Whether this process loaded node:test's harness: the "script" is then a test file. */

@@ -17,30 +17,30 @@ export interface DeploymentMainThreadRings {
   readonly doorbells: SharedArrayBuffer;
 }
 
+/** The stream nodes with rings to the main thread, by kind of ring: one rule for counting and allocating them. */
+function ringNodes(planned: PlannedJob): Record<keyof Omit<MainThreadRings, 'actor'>, readonly number[]> {
+  const feed = (n: PlannedJob['nodes'][number]): string | undefined => n.source?.mainThreadFeed;
+  const ids = (wanted: (n: PlannedJob['nodes'][number]) => boolean): number[] => planned.nodes.filter(wanted).map((n) => n.id);
+  return {
+    inputs: ids((n) => feed(n) !== undefined),
+    replies: ids((n) => feed(n) === 'requests'),
+    outputs: ids((n) => n.type === COLLECT_ASYNC_TYPE),
+  };
+}
+
 /** Rings shared with the main thread that a job of this plan needs (they take channel memory too). */
 export function countMainThreadRings(planned: PlannedJob): number {
-  let count = 0;
-  for (const node of planned.nodes) {
-    const p = planned.job.parallelism[node.id]!;
-    if (node.source?.mainThreadFeed === 'push') count += p;
-    if (node.source?.mainThreadFeed === 'requests') count += 2 * p;
-    if (node.type === COLLECT_ASYNC_TYPE) count += p;
-  }
-  return count;
+  const { inputs, replies, outputs } = ringNodes(planned);
+  return [...inputs, ...replies, ...outputs].reduce((count, id) => count + planned.job.parallelism[id]!, 0);
 }
 
 export function allocateMainThreadRings(planned: PlannedJob, ringBytes: number): DeploymentMainThreadRings {
-  const byNode = (wanted: (nodeId: number) => boolean): [number, SharedArrayBuffer[]][] =>
-    planned.nodes.filter((n) => wanted(n.id)).map((n) => [n.id, Array.from({ length: planned.job.parallelism[n.id]! }, () => RingBuffer.allocate(ringBytes))]);
-  const feed = (id: number): string | undefined => planned.nodes[id]!.source?.mainThreadFeed;
+  const allocate = (ids: readonly number[]): [number, SharedArrayBuffer[]][] =>
+    ids.map((id) => [id, Array.from({ length: planned.job.parallelism[id]! }, () => RingBuffer.allocate(ringBytes))]);
+  const { inputs, replies, outputs } = ringNodes(planned);
   const mainActor = planned.plan.actors.length;
   return {
-    rings: {
-      actor: mainActor,
-      inputs: byNode((id) => feed(id) !== undefined),
-      replies: byNode((id) => feed(id) === 'requests'),
-      outputs: byNode((id) => planned.nodes[id]!.type === COLLECT_ASYNC_TYPE),
-    },
+    rings: { actor: mainActor, inputs: allocate(inputs), replies: allocate(replies), outputs: allocate(outputs) },
     doorbells: Doorbells.allocate(mainActor + 1),
   };
 }

@@ -5,6 +5,7 @@
 import { BatchDecoder } from '../actors/channels/batch-codec.js';
 import type { Doorbells } from '../actors/channels/doorbell.js';
 import { FrameKind } from '../actors/channels/frame-kinds.js';
+import { releaseFrame } from '../actors/channels/release-frame.js';
 import type { RingBuffer } from '../actors/channels/ring-buffer.js';
 import { StreamError } from '../core/errors.js';
 import type { MainThreadLink } from './main-thread-link.js';
@@ -45,8 +46,7 @@ export class RingReader {
       if (batch === null && frame.kind !== FrameKind.END_OF_INPUT) {
         throw new StreamError('INTERNAL', `Unexpected frame kind ${frame.kind} on a ring to the main thread`, { domain: 'internal' });
       }
-      ring.release();
-      if (ring.usedBytes() <= ring.capacity >>> 1) this.bells.ring(this.actors[subtask]!);
+      releaseFrame(ring, this.bells, this.actors[subtask]!);
       if (batch !== null) return batch;
       tried = -1;
     }
