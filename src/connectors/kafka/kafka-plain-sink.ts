@@ -2,10 +2,10 @@
 // producer per subtask sends the records in batches without the writer waiting for each; at
 // least once, every checkpoint (and the end of the input) waits until all sent is acknowledged.
 
-import { Partitioners } from 'kafkajs';
 import type { Committer, Sink, SinkInitContext, SinkWriter } from '../../core/sink.js';
 import { kafkaClients, type PlainProducer } from './kafka-clients.js';
 import { retryWhileUnavailable } from './kafka-connection.js';
+import { stablePartitioner } from './kafka-partitioner.js';
 import { RecordBatcher } from './kafka-record-batcher.js';
 import { describeSink, recordEncoder, type EncodedRecord, type KafkaSinkTransaction, type ResolvedSinkOptions } from './kafka-sink-options.js';
 
@@ -21,13 +21,14 @@ export class PlainKafkaSink<T> implements Sink<T, KafkaSinkTransaction> {
     const { options } = this;
     // At least once the producer is idempotent: kafkajs resends a whole request when one of its
     // partitions fails (a new topic's partition not ready yet), which would write the records of
-    // the other partitions twice without a failure; the broker drops such resends by sequence.
+    // the other partitions twice without a failure; the broker drops such resends by sequence
+    // (the partitioner keeps each record in its partition for that).
     // Its retries stay bounded (kafkajs would retry forever) so that brokerTimeoutMs still holds:
     // eddy's own retry resends the batch with the same sequence numbers. 'none' sends acks 1,
     // which an idempotent producer cannot.
     const idempotent = options.deliveryGuarantee === 'at-least-once';
     const producer = kafkaClients().plainProducer(options.brokers, options.clientId, {
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: stablePartitioner,
       allowAutoTopicCreation: true,
       idempotent,
       maxInFlightRequests: 1,

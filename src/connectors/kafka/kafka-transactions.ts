@@ -6,8 +6,9 @@
 // kafkajs version that moved them fails here, loudly, not in a sink.
 
 import { createRequire } from 'node:module';
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { StreamError } from '../../core/errors.js';
+import { stablePartitioner } from './kafka-partitioner.js';
 
 /** The producer id and epoch the transaction coordinator gave a transactional id. */
 export interface KafkaProducerIds {
@@ -149,7 +150,7 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
   const producer = internals.createMessageProducer({
     logger,
     cluster,
-    partitioner: Partitioners.DefaultPartitioner(),
+    partitioner: stablePartitioner(),
     eosManager: eos,
     idempotent: true,
     retrier: internals.createRetry({ retries: 5 }),
