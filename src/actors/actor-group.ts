@@ -226,6 +226,6 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const checkpoints = mode === undefined ? undefined : new ActorCheckpoints(identity, chain, source, this.checkpointFolders, this.master, () => this.bells.ring(spec.index));
     const onInputEnded = (): void => void this.master.actorFinished(spec.index);
     const actor = new TaskActor(spec.index, chain, gate, reader === undefined ? undefined : { reader, output: output! }, this.bells, backlog, pending, this, spec.vertexId, time, checkpoints, onInputEnded);
-    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics(reader?.recordsSkipped ?? 0) }) };
+    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics(reader?.recordsSkipped ?? 0), times: actor.times() }) };
   }
 }

@@ -16,6 +16,8 @@ import type { RecordWriter } from './record-writer.js';
 /** The output of one node: main records, side outputs by tag, watermarks to every consumer. */
 class NodeOutput implements Output<unknown>, Downstream {
   recordsOut = 0;
+  /** The last watermark the node emitted (a source's event time). */
+  watermark = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly main: Downstream,
@@ -36,6 +38,7 @@ class NodeOutput implements Output<unknown>, Downstream {
   }
 
   emitWatermark(watermark: number): void {
+    this.watermark = watermark;
     for (const target of this.all) target.emitWatermark(watermark);
   }
 
@@ -70,6 +73,8 @@ function combine(targets: readonly Downstream[]): Downstream {
 /** One operator of the chain: its inputs count records and tag failures. */
 class ChainedOperator {
   recordsIn = 0;
+  /** The operator's input watermark: its event time. */
+  inputWatermark = Number.NEGATIVE_INFINITY;
   readonly inputs: Downstream[];
 
   constructor(
@@ -86,6 +91,7 @@ class ChainedOperator {
   }
 
   emitWatermark(watermark: number): void {
+    this.inputWatermark = watermark;
     let forward: number | null;
     try {
       forward = this.operator.processWatermark(watermark);
@@ -163,6 +169,12 @@ export interface NodeMetrics {
   keyedStateKeys: number;
   /** Records the source reader dropped as unreadable (0 for operators). */
   recordsSkipped: number;
+  /** Event-time and processing-time timers waiting to fire. */
+  timers: number;
+  /** The operator's input watermark, or a source's last emitted one (-Infinity before the first). */
+  watermark: number;
+  /** The last watermark the node emitted. */
+  outputWatermark: number;
 }
 
 /** One operator's part of a chain snapshot: its own state and its keyed state per key group. */
@@ -303,10 +315,13 @@ export class OperatorChain {
       lateRecordsDropped: op.services.counters.lateRecordsDropped,
       keyedStateKeys: op.services.keyedState?.backend.numKeys() ?? 0,
       recordsSkipped: 0,
+      timers: op.services.keyedState?.timersPending ?? 0,
+      watermark: op.inputWatermark,
+      outputWatermark: op.output.watermark,
     }));
     if (this.operators[0]?.nodeId !== this.headNodeId) {
       const source = this.outputs.get(this.headNodeId)!;
-      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: source.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0, recordsSkipped });
+      result.unshift({ nodeId: this.headNodeId, recordsIn: 0, recordsOut: source.recordsOut, lateRecordsDropped: 0, keyedStateKeys: 0, recordsSkipped, timers: 0, watermark: source.watermark, outputWatermark: source.watermark });
     }
     return result;
   }

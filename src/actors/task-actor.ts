@@ -16,6 +16,7 @@ import type { OperatorChain } from './operator-chain.js';
 import type { SourceOutput } from './source-output.js';
 import { attributed, OperatorFailure } from './operator-failure.js';
 import type { Backlog } from './record-writer.js';
+import type { ActorTimes } from './thread-task.js';
 
 /** Microseconds an actor spins before it sleeps: a thread wake-up costs ~25 µs, a spin hand-off < 1 µs. */
 const SPIN_MICROS = 20;
@@ -57,6 +58,11 @@ export interface ThreadContext {
 
 export class TaskActor {
   private polls = 0;
+  private readonly startedAt = performance.now();
+  /** Time asleep for want of input (or of a source's data), ms. */
+  private idleMs = 0;
+  /** Time waiting for room in a full output ring, ms. */
+  private backPressuredMs = 0;
 
   constructor(
     readonly index: number,
@@ -201,7 +207,9 @@ export class TaskActor {
       this.chain.flushBuffers();
       await this.drainBacklog();
       if (checkpoints.finished || this.token.cancelled) break;
+      const asleep = performance.now();
       await this.bells.sleep(this.index, () => !checkpoints.hasWork && !checkpoints.finished && !this.token.cancelled && !(gate?.hasReadableInput() ?? false), SPIN_MICROS);
+      this.idleMs += performance.now() - asleep;
     }
   }
 
@@ -228,7 +236,9 @@ export class TaskActor {
     if (this.token.cancelled) return;
     const checkpoints = this.checkpoints;
     if (wake === undefined) {
+      const asleep = performance.now();
       await this.bells.sleep(this.index, stillIdle, SPIN_MICROS, this.time.msUntilNext());
+      this.idleMs += performance.now() - asleep;
       this.time.fireDue();
       if (checkpoints?.hasWork) await checkpoints.runPending();
       return;
@@ -243,19 +253,29 @@ export class TaskActor {
     };
     wake.then(() => wakeUp(), wakeUp);
     // A checkpoint's barrier does not wait for the source's next records: the caller polls again after it.
+    const asleep = performance.now();
     while (!woken && !this.token.cancelled && !(checkpoints?.hasWork ?? false)) {
       await this.bells.sleep(this.index, () => !woken && !this.token.cancelled && !(checkpoints?.hasWork ?? false), 0, this.time.msUntilNext());
       this.time.fireDue();
     }
+    this.idleMs += performance.now() - asleep;
     if (failure !== undefined) throw failure;
     if (checkpoints?.hasWork) await checkpoints.runPending();
   }
 
   /** Waits until every frame queued for a full ring was written. */
   private async drainBacklog(): Promise<void> {
+    if (this.backlog.tryDrain()) return;
+    const waiting = performance.now();
     while (!this.backlog.tryDrain() && !this.token.cancelled) {
       await this.bells.sleep(this.index, () => !this.backlog.tryDrain() && !this.token.cancelled, SPIN_MICROS);
     }
+    this.backPressuredMs += performance.now() - waiting;
+  }
+
+  /** Where the actor's time went since it started. */
+  times(): ActorTimes {
+    return { elapsedMs: performance.now() - this.startedAt, idleMs: this.idleMs, backPressuredMs: this.backPressuredMs };
   }
 
   /** Whether a frame is waiting on an input channel. */

@@ -118,4 +118,13 @@ export interface ActorMetrics {
   readonly actor: number;
   readonly subtask: number;
   readonly nodes: NodeMetrics[];
+  /** How the actor spent its time since it started, ms: all of it, asleep for want of input, waiting for room in a full output ring. */
+  readonly times: ActorTimes;
+}
+
+/** Where an actor's time went, ms since it started; busy is the rest. */
+export interface ActorTimes {
+  readonly elapsedMs: number;
+  readonly idleMs: number;
+  readonly backPressuredMs: number;
 }

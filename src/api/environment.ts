@@ -22,6 +22,8 @@ import type { RestoreSource } from '../runtime/restore-plan.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
+import { webServer } from '../runtime/monitor/web-server.js';
+import { resolveWebUIOptions, type ResolvedWebUIOptions, type WebUIOptions } from '../runtime/monitor/web-ui-options.js';
 import type { MainThreadEndpoint } from '../runtime/main-thread-link.js';
 import { PushInlet } from '../runtime/push-inlet.js';
 import { RequestInlet } from '../runtime/request-inlet.js';
@@ -47,6 +49,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private hasCollector = false;
   private autoWatermarkInterval = 200;
   private channelMemory = DEFAULT_CHANNEL_MEMORY;
+  private webUI: ResolvedWebUIOptions | undefined;
   private checkpointing: CheckpointConfig | undefined;
   private restartStrategy: RestartStrategy | undefined;
   private restore: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
@@ -131,6 +134,19 @@ export class StreamExecutionEnvironment implements JobBuilder {
   /** The checkpointing settings, or undefined when the job does not checkpoint. */
   getCheckpointConfig(): CheckpointConfig | undefined {
     return this.checkpointing;
+  }
+
+  /**
+   * Serves the web dashboard at `/` (the job graph with live rates and backpressure, watermarks,
+   * checkpoints, exceptions), `GET /metrics` (Prometheus text, `eddy_` names) and a REST API
+   * (`/jobs/overview`, `/jobs/:id`, ...) from this process, on 127.0.0.1:8081 unless `options`
+   * say otherwise, once the job starts. Every job of the process appears there. Read-only unless
+   * `allowCancel` or `savepointDir` are set. The server does not keep the process alive after the
+   * jobs ended (`eddy run --ui` does).
+   */
+  enableWebUI(options?: WebUIOptions): this {
+    this.webUI = resolveWebUIOptions(options, 'env.enableWebUI(options)');
+    return this;
   }
 
   /**
@@ -364,6 +380,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
     for (const node of this.graph.nodes) node.checkJob?.(jobSettings);
     const planned = planJob(this.graph, settings);
     checkReplies(planned.nodes, planned.job.vertexOf, (vertex) => planned.nodes[planned.job.vertices[vertex]!.headNodeId]!);
+    const webUI = await this.startWebUI();
     return new JobMaster({
       planned,
       settings,
@@ -377,7 +394,18 @@ export class StreamExecutionEnvironment implements JobBuilder {
       restartStrategy,
       restoreFrom,
       mainThreadEndpoints: this.mainThreadEndpoints,
+      webUI,
     });
+  }
+
+  /** Starts (or joins) the web UI's server when this environment or the launcher (`eddy run --ui`) asked for one; its address. */
+  private async startWebUI(): Promise<string | undefined> {
+    const launch = launchContext().webUI;
+    const options = this.webUI ?? launch?.options;
+    if (options === undefined) return undefined;
+    const server = await webServer(options);
+    if (launch?.keepOpen === true) server.keepOpen();
+    return server.url;
   }
 
   private async resolveRestore(): Promise<RestoreSource | undefined> {
@@ -401,7 +429,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       const channelMemory = { channels: 0, bytesPerChannel: 0, totalBytes: 0, budgetBytes: this.channelMemory };
       const result: JobExecutionResult = { jobName, netRuntimeMs: 0, metrics: [], collected: [[]], channelMemory, checkpoints: [], restarts: 0 };
       const never = (): Promise<string> => NEVER;
-      return Promise.resolve({ jobName, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [], checkpoints: () => [], triggerSavepoint: never, stopWithSavepoint: never });
+      return Promise.resolve({ jobName, id: '', webUI: undefined, result: Promise.resolve(result), cancel: async () => undefined, metrics: async () => [], checkpoints: () => [], triggerSavepoint: never, stopWithSavepoint: never });
     }
     capture.capture(this.planInWorker(capture.settings));
     return NEVER;

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import type { JobClient } from '../runtime/job-client.js';
+import type { WebUIOptions } from '../runtime/monitor/web-ui-options.js';
 import { isDefinedJob, type DefinedJob } from '../runtime/job-loader.js';
 import { DataStream } from './data-stream.js';
 import { StreamExecutionEnvironment } from './environment.js';
@@ -42,6 +43,8 @@ export interface RunJobOptions<A> {
   /** Passed to the builder in the main thread and in every worker; must be structured-cloneable. */
   args?: A;
   jobName?: string;
+  /** Serves the dashboard, `/metrics` and the REST API while the job runs: `true` for 127.0.0.1:8081, or where (see `env.enableWebUI`). */
+  webUI?: boolean | WebUIOptions;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function runJob<A = unknown>(module: { readonly href: string } | st
   const definition = imported.default as JobDefinition<A>;
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   if (options.parallelism !== undefined) env.setParallelism(requirePositiveInteger(options.parallelism, 'runJob({ parallelism })'));
+  if (options.webUI !== undefined && options.webUI !== false) env.enableWebUI(options.webUI === true ? undefined : options.webUI);
   await buildDefinedJob(definition.build, env, options.args as A);
   return await env.submitModule(url, options.args, options.jobName ?? 'eddy job');
 }

@@ -3,23 +3,17 @@
 // runs a job script, TypeScript included (through tsx where it is installed, else Node's own type
 // stripping), optionally from a checkpoint or savepoint.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { launchContext } from '../runtime/launch-context.js';
+import { packageVersion } from '../runtime/package-version.js';
 import { enableTypeScriptJobs, isTypeScript } from '../runtime/typescript-jobs.js';
 
 function parseParallelism(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
   return n;
-}
-
-/** This package's own version, read at run time from its package.json (dist/src/cli -> root). */
-function packageVersion(): string {
-  const url = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
 const program = new Command()

@@ -37,9 +37,11 @@ export class CollectionSource<T> implements Source<T, CollectionSplit> {
   readonly boundedness = 'bounded';
   readonly maxParallelism = 1;
   readonly shipped: readonly T[];
+  readonly expectedRecords: number;
 
   constructor(elements: Iterable<T>) {
     this.shipped = Array.from(elements);
+    this.expectedRecords = this.shipped.length;
   }
 
   createReader(ctx: SourceReaderContext<CollectionSplit>): SourceReader<T, CollectionSplit> {

@@ -50,11 +50,14 @@ class SequenceReader implements SourceReader<number, SequenceSplit> {
 
 export class SequenceSource implements Source<number, SequenceSplit> {
   readonly boundedness = 'bounded';
+  readonly expectedRecords: number;
 
   constructor(
     private readonly from: number,
     private readonly to: number,
-  ) {}
+  ) {
+    this.expectedRecords = Math.max(0, to - from + 1);
+  }
 
   createReader(ctx: SourceReaderContext<SequenceSplit>): SourceReader<number, SequenceSplit> {
     return new SequenceReader(ctx.restoredSplits ?? [sequenceSplit(this.from, this.to, ctx.subtask, ctx.parallelism)]);

@@ -94,6 +94,11 @@ export interface Source<T, Split = unknown> {
    * has no split releases any id to say so.
    */
   readonly watermarksPerSplit?: boolean;
+  /**
+   * How many records the source emits in all, where it knows before it runs (a bounded source):
+   * `eddy run` shows a progress bar against it, the dashboard a percentage.
+   */
+  readonly expectedRecords?: number;
   /** @internal Set for sources fed by the main thread: the actor gives their readers a `mainThreadInput`. */
   readonly mainThreadFeed?: 'push' | 'requests';
   createReader(ctx: SourceReaderContext<Split>): SourceReader<T, Split>;

@@ -10,7 +10,7 @@ import type { CheckpointConfig } from '../checkpoint/checkpoint-config.js';
 import { CheckpointStorage, type CheckpointKind, type CheckpointMetadata, type OperatorMetadata, type SubtaskFile } from '../checkpoint/checkpoint-storage.js';
 import { StreamError } from '../core/errors.js';
 import type { PlannedJob } from '../core/job-plan.js';
-import type { CheckpointStats } from './checkpoint-stats.js';
+import type { CheckpointInProgress, CheckpointStats } from './checkpoint-stats.js';
 
 /** How the coordinator reaches the actors and the job. */
 export interface CoordinatorTargets {
@@ -21,8 +21,8 @@ export interface CoordinatorTargets {
   finish(): void;
   /** Checkpoints failed more often in a row than the job tolerates. */
   fail(error: StreamError): void;
-  /** A checkpoint completed: what was emitted before its barrier is final. */
-  completed(checkpointId: number, folder: string): void;
+  /** A checkpoint completed: what was emitted before its barrier is final. `bytesByActor`: each actor's file size. */
+  completed(checkpointId: number, folder: string, bytesByActor: readonly number[]): void;
 }
 
 interface PendingCheckpoint {
@@ -76,6 +76,12 @@ export class CheckpointCoordinator {
   }
 
   /** The first id above every checkpoint in `dir` and above `restoredId`. */
+  /** The checkpoint under way, if any. */
+  get inProgress(): CheckpointInProgress | undefined {
+    const pending = this.pending;
+    return pending === undefined ? undefined : { checkpointId: pending.id, kind: pending.kind, triggeredAt: pending.triggeredAt, acknowledged: pending.acks.size };
+  }
+
   static async firstId(dir: string, restoredId: number): Promise<number> {
     return Math.max(restoredId, await new CheckpointStorage(dir).highestId()) + 1;
   }
@@ -210,7 +216,9 @@ export class CheckpointCoordinator {
       return;
     }
     // Durable now, whatever happens next: a restart resumes from it.
-    this.targets.completed(pending.id, pending.folder);
+    const bytesByActor: number[] = [];
+    for (const ack of pending.acks.values()) bytesByActor[ack.actor] = ack.file.bytes;
+    this.targets.completed(pending.id, pending.folder, bytesByActor);
     if (pending.kind === 'checkpoint') await this.storage.retain(this.config.retained).catch(() => undefined);
     if (this.pending !== pending) return;
     this.pending = undefined;

@@ -28,3 +28,12 @@ export interface CheckpointStats {
   readonly failure?: string;
 }
 
+
+/** A checkpoint or savepoint under way. */
+export interface CheckpointInProgress {
+  readonly checkpointId: number;
+  readonly kind: CheckpointKind;
+  readonly triggeredAt: number;
+  /** Subtasks that acknowledged it so far. */
+  readonly acknowledged: number;
+}

@@ -49,6 +49,8 @@ interface ThreadHandle {
 export class Deployment {
   /** Resolves with the actors' final metrics once every thread ended, whatever the reason. */
   readonly done: Promise<ActorMetrics[]>;
+  /** The ring of every channel of the plan, by channel index (read by monitoring). */
+  readonly channelBuffers: readonly SharedArrayBuffer[];
   private readonly pool: WorkerPool;
   private readonly threads: ThreadHandle[] = [];
   private stopTimer: NodeJS.Timeout | undefined;
@@ -59,6 +61,7 @@ export class Deployment {
     private readonly events: DeploymentEvents,
   ) {
     this.pool = createWorkerPool(spec.planned.plan.threads);
+    this.channelBuffers = spec.planned.plan.channels.map(() => RingBuffer.allocate(spec.ringBytes));
     this.done = this.deploy();
   }
 
@@ -106,8 +109,8 @@ export class Deployment {
   }
 
   private async deploy(): Promise<ActorMetrics[]> {
-    const { planned, ringBytes } = this.spec;
-    const channelBuffers = planned.plan.channels.map(() => RingBuffer.allocate(ringBytes));
+    const { planned } = this.spec;
+    const channelBuffers = this.channelBuffers;
     const doorbells = this.spec.mainThread.doorbells;
     // Shipped data travels in the records' own encoding: a batch of one value.
     const encoder = new BatchEncoder();

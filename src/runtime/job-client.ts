@@ -37,6 +37,10 @@ export interface JobExecutionResult {
 /** A running job (`env.executeAsync()`). */
 export interface JobClient {
   readonly jobName: string;
+  /** The job's id in this process: the REST API's `/jobs/:id` and the dashboard's. */
+  readonly id: string;
+  /** The dashboard's address (`http://127.0.0.1:8081/`) when the web UI is on, else undefined. */
+  readonly webUI: string | undefined;
   /** Resolves when the job ends; rejects with the failure, or with JOB_CANCELLED after cancel(). */
   readonly result: Promise<JobExecutionResult>;
   /** Stops the job; resolves once every worker has stopped. */

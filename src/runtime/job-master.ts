@@ -23,6 +23,9 @@ import { allocateMainThreadRings, countMainThreadRings, type DeploymentMainThrea
 import { Deployment } from './deployment.js';
 import type { JobClient, JobExecutionResult, OperatorMetrics } from './job-client.js';
 import { checkRestore, planRestoreFiles, type RestoreSource } from './restore-plan.js';
+import type { DeploymentState } from './monitor/job-sample.js';
+import { JobMonitor } from './monitor/job-monitor.js';
+import { monitoredJobs } from './monitor/monitored-jobs.js';
 
 export interface JobSubmission {
   /** The job as planned in the main thread; every worker plans it again with `settings`. */
@@ -42,12 +45,16 @@ export interface JobSubmission {
   readonly restoreFrom: RestoreSource | undefined;
   /** The main thread's ends of push and request sources and collectAsync sinks. */
   readonly mainThreadEndpoints: readonly MainThreadEndpoint[];
+  /** The dashboard's address, when the web UI is on. */
+  readonly webUI: string | undefined;
 }
 
 /** How one deployment ended. */
 interface AttemptOutcome {
   readonly metrics: ActorMetrics[];
   readonly failure: Error | undefined;
+  /** The deployment's final state, for monitoring (none when it never started). */
+  readonly final: DeploymentState | undefined;
 }
 
 /** How often a savepoint request looks for the coordinator of the next deployment. */
@@ -56,6 +63,10 @@ const COORDINATOR_POLL_MS = 5;
 export class JobMaster implements JobClient {
   readonly jobName: string;
   readonly result: Promise<JobExecutionResult>;
+  readonly webUI: string | undefined;
+  private readonly monitor: JobMonitor;
+  /** Deployments so far: the current one's number. */
+  private attempt = -1;
   private readonly nodes: readonly StreamNode[];
   private readonly channelMemory: ChannelMemory;
   private readonly collected: CollectedResults;
@@ -70,6 +81,8 @@ export class JobMaster implements JobClient {
   private stopRequested = false;
   private restarts = 0;
   private ended = false;
+  /** The last deployment's final metrics and rings, for monitoring's last figures. */
+  private lastState: DeploymentState | undefined;
   /** The newest checkpoint completed while the job ran: where a restart resumes from. */
   private latestCompleted: { readonly id: number; readonly folder: string } | undefined;
   private lastCheckpointId: number;
@@ -85,7 +98,25 @@ export class JobMaster implements JobClient {
     warnIfFarAboveCores(maxParallelism, availableParallelism());
     this.lastCheckpointId = submission.restoreFrom?.metadata.checkpointId ?? 0;
     this.collected = new CollectedResults(submission.collectors, submission.checkpointing !== undefined, submission.collectLimit, () => this.stop());
+    this.webUI = submission.webUI;
+    this.monitor = new JobMonitor({
+      jobName: this.jobName,
+      planned: submission.planned,
+      checkpointing: submission.checkpointing,
+      restarts: () => this.restarts,
+      checkpoints: () => this.checkpoints(),
+      checkpointInProgress: () => this.coordinator?.inProgress,
+      deploymentState: () => this.deploymentState(),
+      cancel: () => this.cancel(),
+      triggerSavepoint: (dir) => this.triggerSavepoint(dir),
+    });
+    monitoredJobs.add(this.monitor);
     this.result = this.run();
+  }
+
+  /** The job's id in this process: the REST API's and the dashboard's. */
+  get id(): string {
+    return this.monitor.id;
   }
 
   async cancel(): Promise<void> {
@@ -139,14 +170,25 @@ export class JobMaster implements JobClient {
     this.deployment?.stop();
   }
 
+  /** The running deployment's metrics and rings, for monitoring. */
+  private async deploymentState(): Promise<DeploymentState | undefined> {
+    const deployment = this.deployment;
+    if (deployment === undefined) return undefined;
+    const attempt = this.attempt;
+    const actors = await deployment.metrics();
+    return this.deployment === deployment ? { attempt, actors, channelBuffers: deployment.channelBuffers } : undefined;
+  }
+
   private async run(): Promise<JobExecutionResult> {
     try {
       const result = await this.runAttempts();
       this.endMainThreadEndpoints(undefined);
+      this.monitor.finish('FINISHED', this.lastState);
       return result;
     } catch (error) {
       const cancelled = error instanceof StreamError && error.code === 'JOB_CANCELLED';
       this.endMainThreadEndpoints(cancelled ? undefined : (error as Error));
+      this.monitor.finish(cancelled ? 'CANCELED' : 'FAILED', this.lastState);
       throw error;
     } finally {
       this.ended = true;
@@ -160,10 +202,13 @@ export class JobMaster implements JobClient {
   private async runAttempts(): Promise<JobExecutionResult> {
     let restore = this.submission.restoreFrom;
     for (;;) {
-      const { metrics, failure } = await this.runAttempt(restore);
+      const { metrics, failure, final } = await this.runAttempt(restore);
+      this.lastState = final ?? this.lastState;
       if (this.cancelRequested && !this.stopRequested) throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
       if (failure === undefined || this.stopRequested) return this.resultOf(metrics);
-      if (!this.mayRestart(failure)) throw failure;
+      const restarting = this.mayRestart(failure);
+      this.monitor.recordException(failure, restarting);
+      if (!restarting) throw failure;
       this.restarts++;
       const strategy = this.submission.restartStrategy as Extract<RestartStrategy, { type: 'fixed-delay' }>;
       if (strategy.delayMs > 0) await sleep(strategy.delayMs);
@@ -190,7 +235,7 @@ export class JobMaster implements JobClient {
     try {
       firstCheckpointId = await this.firstCheckpointId(restore);
     } catch (error) {
-      return { metrics: [], failure: error as Error };
+      return { metrics: [], failure: error as Error, final: undefined };
     }
     const mainThread = allocateMainThreadRings(submission.planned, this.channelMemory.bytesPerChannel);
     const deployment = new Deployment(
@@ -216,7 +261,9 @@ export class JobMaster implements JobClient {
       },
     );
     const current = (): boolean => this.deployment === deployment;
+    this.attempt++;
     this.deployment = deployment;
+    this.monitor.deployed();
     if (this.cancelRequested || this.stopRequested) deployment.stop();
     const coordinator = this.startCoordinator(deployment, firstCheckpointId);
     const pump = this.startPump(mainThread);
@@ -229,7 +276,7 @@ export class JobMaster implements JobClient {
     if (coordinator !== undefined) this.checkpointHistory.push(...coordinator.history);
     this.coordinator = undefined;
     await deployment.shutdown();
-    return { metrics, failure: this.attemptFailure };
+    return { metrics, failure: this.attemptFailure, final: { attempt: this.attempt, actors: metrics, channelBuffers: deployment.channelBuffers } };
   }
 
   /** Links the main-thread ends of push and request sources and collectAsync sinks to the deployment's rings, and runs them. */
@@ -262,8 +309,9 @@ export class JobMaster implements JobClient {
       abort: (checkpointId) => deployment.abort(checkpointId),
       finish: () => deployment.finish(),
       fail: (error) => this.fail(error),
-      completed: (checkpointId, folder) => {
+      completed: (checkpointId, folder, bytesByActor) => {
         this.latestCompleted = { id: checkpointId, folder };
+        this.monitor.checkpointCompleted(bytesByActor);
         this.collected.onCheckpointCompleted(checkpointId);
       },
     }, firstId);

@@ -3,6 +3,7 @@
 // checkpoint to restore from (`eddy run --restore`), and, inside a worker, the job the worker must plan and hand over instead of running it.
 
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
+import type { ResolvedWebUIOptions } from './monitor/web-ui-options.js';
 
 /** In a worker: which `execute()` call of the script to capture, and where to hand its plan. */
 export interface CaptureRequest {
@@ -21,6 +22,8 @@ export interface LaunchContext {
   defaultParallelism: number | undefined;
   /** The checkpoint or savepoint jobs start from when the launcher named one (`eddy run --restore`). */
   restoreFrom: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  /** The web UI the launcher turned on (`eddy run --ui`), and whether it outlives the jobs. */
+  webUI: { readonly options: ResolvedWebUIOptions; readonly keepOpen: boolean } | undefined;
   /** Number of `execute()` calls made so far in the main thread. */
   executeCount: number;
   /** Set only inside an eddy worker while it imports the job script. */
@@ -36,7 +39,7 @@ export function launchContext(): LaunchContext {
   const holder = globalThis as unknown as Record<symbol, LaunchContext | undefined>;
   let ctx = holder[KEY];
   if (ctx === undefined) {
-    ctx = { scriptUrl: undefined, defaultParallelism: undefined, restoreFrom: undefined, executeCount: 0, capture: undefined, inWorker: false };
+    ctx = { scriptUrl: undefined, defaultParallelism: undefined, restoreFrom: undefined, webUI: undefined, executeCount: 0, capture: undefined, inWorker: false };
     holder[KEY] = ctx;
   }
   return ctx;

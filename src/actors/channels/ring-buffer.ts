@@ -98,6 +98,19 @@ export class RingBuffer {
   private frameEnd = NO_FRAME;
 
   /** A view of a ring made by `RingBuffer.allocate`, possibly in another thread. */
+  /**
+   * The ring's position counters now, from any thread (for monitoring): bytes written and read
+   * since it was allocated, modulo 2^32, and its data capacity. `written - read` is the fill.
+   */
+  static positions(sab: SharedArrayBuffer): { readonly written: number; readonly read: number; readonly capacity: number } {
+    const control = new Int32Array(sab, 0, RING_HEADER_BYTES / Int32Array.BYTES_PER_ELEMENT);
+    return {
+      written: Atomics.load(control, RING_WRITE_POSITION) >>> 0,
+      read: Atomics.load(control, RING_READ_POSITION) >>> 0,
+      capacity: sab.byteLength - RING_HEADER_BYTES,
+    };
+  }
+
   constructor(sab: SharedArrayBuffer) {
     const capacity = sab.byteLength - RING_HEADER_BYTES;
     if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {

@@ -19,8 +19,8 @@ export interface JobSummary {
   /** Restarts after failures (its restart strategy). */
   readonly restarts: number;
   /** Vertices (operator chains) and subtasks (actors) of the job. */
-  readonly vertices: number;
-  readonly subtasks: number;
+  readonly vertexCount: number;
+  readonly subtaskCount: number;
   /** Records its sources emitted, and per second. */
   readonly recordsRead: number;
   readonly recordsReadPerSecond: number;
