@@ -85,6 +85,26 @@ export type { KafkaRecord, KafkaBytes, KafkaDeserializer } from './connectors/ka
 export type { JobClient, JobExecutionResult, OperatorMetrics } from './runtime/job-client.js';
 export type { ChannelMemory } from './runtime/channel-memory.js';
 export type { CheckpointStats } from './runtime/checkpoint-stats.js';
+export { registerEddyMetrics } from './runtime/monitor/prometheus-metrics.js';
+export type { WebUIOptions } from './runtime/monitor/web-ui-options.js';
+export type {
+  JobState,
+  JobSummary,
+  JobsOverview,
+  JobDetails,
+  VertexSummary,
+  VertexEdge,
+  OperatorInfo,
+  TaskMetrics,
+  VertexDetails,
+  SubtaskDetails,
+  OperatorSubtaskMetrics,
+  CheckpointsInfo,
+  CheckpointEntry,
+  ExceptionsInfo,
+  ExceptionEntry,
+  JobEvent,
+} from './runtime/monitor/rest-types.js';
 export type { CheckpointingOptions, CheckpointConfig, RestartStrategy } from './checkpoint/checkpoint-config.js';
 export type { CheckpointingMode } from './checkpoint/barrier-aligner.js';
 export type { CheckpointKind } from './checkpoint/checkpoint-metadata.js';

@@ -400,12 +400,8 @@ export class StreamExecutionEnvironment implements JobBuilder {
 
   /** Starts (or joins) the web UI's server when this environment or the launcher (`eddy run --ui`) asked for one; its address. */
   private async startWebUI(): Promise<string | undefined> {
-    const launch = launchContext().webUI;
-    const options = this.webUI ?? launch?.options;
-    if (options === undefined) return undefined;
-    const server = await webServer(options);
-    if (launch?.keepOpen === true) server.keepOpen();
-    return server.url;
+    if (this.webUI !== undefined) return (await webServer(this.webUI)).url;
+    return launchContext().webUI?.url;
   }
 
   private async resolveRestore(): Promise<RestoreSource | undefined> {

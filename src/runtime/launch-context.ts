@@ -3,7 +3,7 @@
 // checkpoint to restore from (`eddy run --restore`), and, inside a worker, the job the worker must plan and hand over instead of running it.
 
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
-import type { ResolvedWebUIOptions } from './monitor/web-ui-options.js';
+import type { WebServer } from './monitor/web-server.js';
 
 /** In a worker: which `execute()` call of the script to capture, and where to hand its plan. */
 export interface CaptureRequest {
@@ -22,8 +22,8 @@ export interface LaunchContext {
   defaultParallelism: number | undefined;
   /** The checkpoint or savepoint jobs start from when the launcher named one (`eddy run --restore`). */
   restoreFrom: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
-  /** The web UI the launcher turned on (`eddy run --ui`), and whether it outlives the jobs. */
-  webUI: { readonly options: ResolvedWebUIOptions; readonly keepOpen: boolean } | undefined;
+  /** The web UI's server the launcher started (`eddy run --ui`): jobs that ask for none show there. */
+  webUI: WebServer | undefined;
   /** Number of `execute()` calls made so far in the main thread. */
   executeCount: number;
   /** Set only inside an eddy worker while it imports the job script. */
