@@ -56,7 +56,7 @@ export class JobProgress {
     const running = monitoredJobs.all().filter((job) => !job.ended).at(-1);
     if (running === undefined) return;
     const s = running.summary();
-    const line = progressLine({ name: s.name, recordsRead: s.recordsRead, recordsReadPerSecond: s.recordsReadPerSecond, recordsExpected: s.recordsExpected, elapsedMs: s.durationMs }, this.out.columns || 80, this.frame++);
+    const line = progressLine({ name: s.name, recordsRead: s.recordsRead, recordsReadPerSecond: s.recordsReadPerSecond, recordsExpected: s.recordsExpected, elapsedMs: s.durationMs }, this.out.columns || Number(process.env['COLUMNS']) || 80, this.frame++);
     this.out.write(`\r\x1b[2K${line}`);
     this.drawn = true;
   }
