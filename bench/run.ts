@@ -1,6 +1,6 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency (run by default), and checkpoints, chaos, kafka, kafka-chaos, embedding and fraud-service (only when
+// latency (run by default), and monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding and fraud-service (only when
 // named: they take minutes, and the Kafka ones start a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +12,7 @@ import { efficiencyTable, engineEfficiency } from './engine-efficiency.js';
 import { kafkaChaosSuite } from './kafka/chaos.js';
 import { kafkaSuite } from './kafka/suite.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
+import { monitoringCost } from './monitoring-cost.js';
 import { sensorJob } from './sensor-job.js';
 import { channelsBench } from './micro/channels.bench.js';
 import { stateBench } from './micro/state.bench.js';
@@ -61,6 +62,11 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       body = `${options.count} readings, 1000 devices, ${rounds} rounds alternated; medians, spread = half the range.\n\n${efficiencyTable(rows)}`;
       break;
     }
+    case 'monitoring': {
+      title = 'Monitoring cost: the keyed pipeline unwatched and watched (dashboard, live stream, /metrics)';
+      body = await monitoringCost({ count: options.count, keys: 1000, rounds, parallelisms: [1, 2] });
+      break;
+    }
     case 'latency': {
       title = 'Latency: single records at a low rate';
       const rows = [await singleRecordLatency(5000, 1, 2), await singleRecordLatency(2000, 10, 2)];
@@ -99,7 +105,7 @@ async function runSuite(suite: string, options: Options): Promise<void> {
       break;
     }
     default:
-      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, embedding or fraud-service.`);
+      throw new InvalidArgumentError(`unknown suite "${suite}"; choose micro, efficiency, sensor, latency, monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding or fraud-service.`);
   }
   console.log(`\n## ${title}\n\n${body}\n`);
   if (options.write) writeSection(suite, title, command, body);
@@ -107,8 +113,8 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, checkpoints, chaos, kafka, kafka-chaos, embedding, fraud-service (default: the first four)')
-  .option('--count <n>', 'records per run (efficiency, sensor)', positive, 10_000_000)
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding, fraud-service (default: the first four)')
+  .option('--count <n>', 'records per run (efficiency, sensor, monitoring)', positive, 10_000_000)
   .option('--duration <s>', 'seconds of load per run (fraud-service)', positive, 10)
   .option('--connections <n>', 'concurrent HTTP connections (fraud-service)', positive, 50)
   .option('--rounds <n>', 'rounds per variant (default 5; kafka 3)', positive)
