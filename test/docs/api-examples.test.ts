@@ -1,4 +1,4 @@
-// Keeps docs/api.md, docs/checkpoints.md and docs/embedding.md honest: type-checks every ```ts block as its own
+// Keeps docs/api.md, checkpoints.md, embedding.md and observability.md honest: type-checks every ```ts block as its own
 // module against src/index.ts ('eddy' mapped there) with the repository's strict compiler options,
 // and checks that docs/api.md names every export of the package.
 
@@ -12,7 +12,7 @@ import ts from 'typescript';
 
 /** The repository root: this file runs as dist/test/docs/api-examples.test.js. */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const DOCS = ['api.md', 'checkpoints.md', 'embedding.md'];
+const DOCS = ['api.md', 'checkpoints.md', 'embedding.md', 'observability.md'];
 const indexPath = join(root, 'src', 'index.ts');
 
 interface Block {
@@ -41,7 +41,7 @@ function tsBlocks(doc: string, markdown: string): Block[] {
   return blocks;
 }
 
-/** The repository's compiler options, with 'eddy' resolved to the source and nothing emitted. */
+/** The repository's compiler options, with 'eddy' resolved to the source (and prom-client, which examples use beside it) and nothing emitted. */
 function compilerOptions(): ts.CompilerOptions {
   const configPath = join(root, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
@@ -53,7 +53,7 @@ function compilerOptions(): ts.CompilerOptions {
     declaration: false,
     declarationMap: false,
     sourceMap: false,
-    paths: { eddy: ['./src/index.ts'] },
+    paths: { eddy: ['./src/index.ts'], 'prom-client': ['./node_modules/prom-client/index.d.ts'] },
     typeRoots: ['./node_modules/@types'],
   };
   const parsed = ts.parseJsonConfigFileContent(raw, ts.sys, root, undefined, configPath);
@@ -88,7 +88,7 @@ function compile(): { program: ts.Program; byFile: Map<string, Block> } {
 let compiled: ReturnType<typeof compile> | undefined;
 const compiledOnce = (): ReturnType<typeof compile> => (compiled ??= compile());
 
-test('every ts block of docs/api.md, docs/checkpoints.md and docs/embedding.md type-checks against the public API', () => {
+test('every ts block of docs/api.md, checkpoints.md, embedding.md and observability.md type-checks against the public API', () => {
   assert.ok(blocks.length > 10, `expected the page's examples, found ${blocks.length} ts blocks`);
   const { program, byFile } = compiledOnce();
   const problems = ts.getPreEmitDiagnostics(program).map((d) => describe(d, byFile));
