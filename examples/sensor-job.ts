@@ -1,7 +1,8 @@
 // The per-device sliding-window sensor job (a classic PyFlink example) in TypeScript: temperature
 // per sensor over a 10-second window sliding every 5 seconds, in event time. Prints the example's
 // pairwise-mean reduce (which is not an average) next to the true average (an AggregateFunction).
-// Run: npm run demo
+// Run: npm run demo. To watch it on the dashboard, replay ten minutes of readings at 20x:
+// npx eddy run examples/sensor-job.ts --ui -- --seconds 600 --speed 20
 
 import {
   ProcessFunction,
@@ -13,7 +14,17 @@ import {
   type Collector,
   type ProcessContext,
 } from 'eddy';
+import { parseArgs } from 'node:util';
 import { clock, sensorReadings, type SensorReading } from './inputs.js';
+import { ReplayedSource } from './replayed-source.js';
+
+// --seconds: how much time the readings cover (default 30); --speed: replay them in real time,
+// this many times faster (default: as fast as they go).
+const { values: options } = parseArgs({ options: { seconds: { type: 'string' }, speed: { type: 'string' } } });
+const seconds = Number(options.seconds ?? 30);
+const speed = options.speed === undefined ? undefined : Number(options.speed);
+if (!Number.isInteger(seconds) || seconds < 1) throw new TypeError(`--seconds must be a whole number of at least 1, got ${options.seconds}.`);
+if (speed !== undefined && !(speed > 0)) throw new TypeError(`--speed must be a number above 0 (20: twenty times real time), got ${options.speed}.`);
 
 /** What the job's records hold (a Kafka source would give them their time). */
 interface Temperature {
@@ -50,8 +61,8 @@ const env = StreamExecutionEnvironment.getExecutionEnvironment();
 // The records are { device_id, temp } with the time beside them; here the time moves from the
 // reading into the record's event timestamp. The map runs beside the source (parallelism 1), so
 // each device's readings reach its windows in their order, which the pairwise mean depends on.
-const readings = env
-  .fromCollection(sensorReadings())
+const recorded = sensorReadings(seconds);
+const readings = (speed === undefined ? env.fromCollection(recorded) : env.addSource(new ReplayedSource(recorded, (r) => r.time, speed), 'Sensor Readings'))
   .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<SensorReading>().withTimestampAssigner((r) => r.time))
   .map(({ device_id, temp }): Temperature => ({ device_id, temp }))
   .setParallelism(1);
@@ -79,7 +90,7 @@ for (const row of rows) {
   else report.push(row);
 }
 report.sort((a, b) => a.device_id.localeCompare(b.device_id) || a.end - b.end);
-console.log(`sensor-job at parallelism ${env.getParallelism()}: ${report.length} windows (10 s, every 5 s) over ${sensorReadings().length} readings`);
+console.log(`sensor-job at parallelism ${env.getParallelism()}: ${report.length} windows (10 s, every 5 s) over ${recorded.length} readings`);
 console.log('device    window           pairwise mean  average  readings');
 for (const { device_id, end, temp, count } of report) {
   const pairwiseMean = pairwiseTemp.get(`${device_id} ${end}`)!;
