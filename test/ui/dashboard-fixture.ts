@@ -1,7 +1,7 @@
 // Fixed monitoring JSON for the dashboard's tests, typed by the REST contract: a job of three
 // vertices (sensor source and parse chained -> keyed window by HASH -> sink, plus the window's late
 // side output to the sink), parallelism 2, one checkpoint and one exception; its live events at two
-// rates and at its end, and the subtask details of each vertex.
+// rates and at its end (failed for good: a second exception), and the subtask details of each vertex.
 import type { CheckpointsInfo, ExceptionsInfo, JobDetails, JobEvent, JobsOverview, JobSummary, SubtaskDetails, TaskMetrics, VertexDetails, VertexSummary } from '../../src/runtime/monitor/rest-types.js';
 
 export const JOB_ID = 'job-1';
@@ -110,12 +110,18 @@ const checkpoints: CheckpointsInfo = { counts: { completed: 1, failed: 0, inProg
 
 export const EXCEPTION = { operator: 'Window: average per sensor', subtask: 1, name: 'RangeError', message: 'sensor 17 sent NaN' } as const;
 
-const exceptions: ExceptionsInfo = {
-  entries: [{ timestamp: NOW - 60_000, ...EXCEPTION, stack: `RangeError: sensor 17 sent NaN\n    at average (file:///app/job.js:42:11)`, restarted: true }],
-};
+const RESTARTED_FAILURE = { timestamp: NOW - 60_000, ...EXCEPTION, stack: `RangeError: sensor 17 sent NaN\n    at average (file:///app/job.js:42:11)`, restarted: true };
+
+/** What a job that failed for good adds to its exceptions, newest first. */
+export const FINAL_FAILURE = { operator: null, subtask: null, name: 'Error', message: 'the restart strategy gave up after 1 restart' } as const;
+
+function exceptionsAt(state: JobSummary['state']): ExceptionsInfo {
+  if (state !== 'FAILED') return { entries: [RESTARTED_FAILURE] };
+  return { entries: [{ timestamp: NOW, ...FINAL_FAILURE, stack: null, restarted: false }, RESTARTED_FAILURE] };
+}
 
 export function jobEvent(sample: Sample, state: JobSummary['state'] = 'RUNNING'): JobEvent {
-  return { job: details(sample, state), checkpoints, exceptions };
+  return { job: details(sample, state), checkpoints, exceptions: exceptionsAt(state) };
 }
 
 export function overviewOf(events: readonly JobEvent[]): JobsOverview {

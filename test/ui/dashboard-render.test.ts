@@ -1,12 +1,12 @@
 // The built dashboard (dist/ui/) in headless Chromium against a fake monitoring server: a process
 // with one job opens it at once and shows its graph (operator names, edge labels), live rates that
-// change with the next event, the subtasks of a clicked vertex, its checkpoint and exception, and
+// change with the next event, the subtasks of a clicked vertex, its checkpoint and exceptions, and
 // its final state; a process with two jobs lists them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { collectPageErrors, launchChromium } from './browser.js';
-import { EDGE_LABELS, EXCEPTION, FIRST_SAMPLE, JOB_ID, OPERATOR_NAMES, SECOND_SAMPLE, jobEvent, renamedJob } from './dashboard-fixture.js';
+import { EDGE_LABELS, EXCEPTION, FINAL_FAILURE, FIRST_SAMPLE, JOB_ID, OPERATOR_NAMES, SECOND_SAMPLE, jobEvent, renamedJob } from './dashboard-fixture.js';
 import { startFakeMonitorServer } from './fake-monitor-server.js';
 import type { FakeMonitorServer } from './fake-monitor-server.js';
 
@@ -110,11 +110,16 @@ describe('the dashboard of a process with one job', () => {
     assert.equal(await page.getByTestId('subtask-panel').isVisible(), false);
   });
 
-  it('shows the final state when the job ended and keeps its last figures', async () => {
-    server.finish(jobEvent(SECOND_SAMPLE, 'FINISHED'));
-    await page.getByTestId('job-state').getByText('FINISHED').waitFor(WAIT);
-    assert.equal(await page.getByTestId('job-status').textContent(), 'The job ended: FINISHED.');
+  it('shows the final state when the job ended, its last exception first, and keeps its last figures', async () => {
+    server.finish(jobEvent(SECOND_SAMPLE, 'FAILED'));
+    await page.getByTestId('job-state').getByText('FAILED').waitFor(WAIT);
+    assert.equal(await page.getByTestId('job-status').textContent(), 'The job ended: FAILED.');
     assert.equal(await vertex(page, 1).getByTestId('vertex-rates').textContent(), 'in 0/s · out 2.4 k/s');
+    const entries = page.getByTestId('exception');
+    assert.deepEqual(await entries.getByTestId('exception-message').allTextContents(), [`${FINAL_FAILURE.name}: ${FINAL_FAILURE.message}`, `${EXCEPTION.name}: ${EXCEPTION.message}`]);
+    assert.equal(await entries.nth(0).getByTestId('exception-place').textContent(), 'the job');
+    assert.equal(await entries.nth(0).locator('.ended').textContent(), 'job ended');
+    assert.equal(await entries.nth(1).locator('.stack').isVisible(), true, 'the stack unfolded before the update was folded again');
     assert.deepEqual(pageErrors, []);
   });
 });

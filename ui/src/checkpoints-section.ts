@@ -1,22 +1,28 @@
 // The checkpoints of a job: its settings, how many completed, failed and are in progress, the
 // newest completed one, and the history (newest first).
-import { html, table } from './dom.js';
+import { columns, html, table, tableRow } from './dom.js';
 import { formatBytes, formatDuration, formatTime } from './format.js';
 import type { CheckpointEntry, CheckpointsInfo, JobDetails } from './rest.js';
 
+const HISTORY_COLUMNS = columns(['ID', 'Status', 'Kind', 'Triggered', 'Duration', 'Size', 'Alignment', 'Acknowledged', 'Failure'], ['Status', 'Kind', 'Triggered', 'Failure']);
+
 function checkpointRow(entry: CheckpointEntry, now: number): HTMLTableRowElement {
-  return html(
-    'tr',
-    { 'data-testid': 'checkpoint-row', class: `checkpoint-${entry.status.toLowerCase()}` },
-    html('td', { class: 'num' }, String(entry.id)),
-    html('td', {}, html('span', { class: `status status-${entry.status.toLowerCase()}` }, entry.status)),
-    html('td', {}, entry.savepoint ? 'savepoint' : 'checkpoint'),
-    html('td', {}, formatTime(entry.triggerTime, now)),
-    html('td', { class: 'num' }, formatDuration(entry.durationMs)),
-    html('td', { class: 'num' }, formatBytes(entry.stateBytes)),
-    html('td', { class: 'num' }, formatDuration(entry.alignmentMs)),
-    html('td', { class: 'num' }, `${entry.acknowledged}/${entry.subtasks}`),
-    html('td', { class: 'failure' }, entry.failure ?? ''),
+  const status = entry.status.toLowerCase();
+  return tableRow(
+    'checkpoint-row',
+    HISTORY_COLUMNS,
+    [
+      String(entry.id),
+      html('span', { class: `status status-${status}` }, entry.status),
+      entry.savepoint ? 'savepoint' : 'checkpoint',
+      formatTime(entry.triggerTime, now),
+      formatDuration(entry.durationMs),
+      formatBytes(entry.stateBytes),
+      formatDuration(entry.alignmentMs),
+      `${entry.acknowledged}/${entry.subtasks}`,
+      entry.failure ?? '',
+    ],
+    `checkpoint-${status}`,
   );
 }
 
@@ -35,7 +41,7 @@ export class CheckpointsSection {
   private readonly settings = html('p', { 'data-testid': 'checkpoint-settings' });
   private readonly counts = html('p', { class: 'counts', 'data-testid': 'checkpoint-counts' });
   private readonly latest = html('p', { 'data-testid': 'checkpoint-latest' });
-  private readonly history = table('checkpoint-history', ['ID', 'Status', 'Kind', 'Triggered', 'Duration', 'Size', 'Alignment', 'Acknowledged', 'Failure'], 4);
+  private readonly history = table('checkpoint-history', HISTORY_COLUMNS);
   private rendered = '';
 
   constructor() {

@@ -36,9 +36,25 @@ export function setAttribute(element: Element, name: string, value: string): voi
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
-/** A table with a header row; its body is returned to be filled. */
-export function table(testId: string, headings: readonly string[], numericFrom: number): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+/** A table column: its heading, and whether its cells are figures (aligned right). */
+export interface Column {
+  readonly heading: string;
+  readonly numeric: boolean;
+}
+
+/** Columns from their headings; those named in `textHeadings` hold text, the others figures. */
+export function columns(headings: readonly string[], textHeadings: readonly string[]): Column[] {
+  return headings.map((heading) => ({ heading, numeric: !textHeadings.includes(heading) }));
+}
+
+/** A table with a header row; its body is returned to be filled with `tableRow`. */
+export function table(testId: string, tableColumns: readonly Column[]): { table: HTMLTableElement; body: HTMLTableSectionElement } {
   const body = html('tbody');
-  const headRow = html('tr', {}, ...headings.map((heading, index) => html('th', { scope: 'col', class: index >= numericFrom ? 'num' : null }, heading)));
+  const headRow = html('tr', {}, ...tableColumns.map((column) => html('th', { scope: 'col', class: column.numeric ? 'num' : null }, column.heading)));
   return { table: html('table', { 'data-testid': testId }, html('thead', {}, headRow), body), body };
+}
+
+/** A body row: a cell per column, in the columns' order. */
+export function tableRow(testId: string, tableColumns: readonly Column[], cells: readonly (Node | string)[], className: string | null = null): HTMLTableRowElement {
+  return html('tr', { 'data-testid': testId, class: className }, ...cells.map((cell, index) => html('td', { class: tableColumns[index]?.numeric ? 'num' : null }, cell)));
 }

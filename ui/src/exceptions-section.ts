@@ -9,7 +9,12 @@ function placeText(entry: ExceptionEntry): string {
   return entry.subtask === null ? entry.operator : `${entry.operator} (subtask ${entry.subtask})`;
 }
 
-function exceptionItem(entry: ExceptionEntry, now: number): HTMLElement {
+/** What tells entries apart across updates, to keep the unfolded ones open. */
+function entryKey(entry: ExceptionEntry): string {
+  return JSON.stringify([entry.timestamp, entry.name, entry.message, entry.operator, entry.subtask]);
+}
+
+function exceptionItem(entry: ExceptionEntry, now: number, open: boolean): HTMLElement {
   const summary = html(
     'summary',
     {},
@@ -18,7 +23,7 @@ function exceptionItem(entry: ExceptionEntry, now: number): HTMLElement {
     html('span', { class: 'exception-message', 'data-testid': 'exception-message' }, `${entry.name}: ${entry.message}`),
     html('span', { class: entry.restarted ? 'restarted' : 'ended' }, entry.restarted ? 'restarted' : 'job ended'),
   );
-  return html('li', { 'data-testid': 'exception' }, html('details', {}, summary, html('pre', { class: 'stack' }, entry.stack ?? 'no stack')));
+  return html('li', { 'data-testid': 'exception', 'data-key': entryKey(entry) }, html('details', { open }, summary, html('pre', { class: 'stack' }, entry.stack ?? 'no stack')));
 }
 
 export class ExceptionsSection {
@@ -31,12 +36,13 @@ export class ExceptionsSection {
     this.element = html('section', { class: 'panel', 'data-testid': 'exceptions', 'aria-labelledby': 'exceptions-title' }, html('h2', { id: 'exceptions-title' }, 'Exceptions'), this.empty, this.list);
   }
 
-  /** Rebuilds the list only when the entries changed, so that unfolded stacks stay open. */
+  /** Rebuilds the list only when the entries changed; the stacks unfolded stay open. */
   update(exceptions: ExceptionsInfo, now: number): void {
     const rendering = JSON.stringify(exceptions.entries);
     if (rendering === this.rendered) return;
     this.rendered = rendering;
+    const unfolded = new Set([...this.list.querySelectorAll('li:has(> details[open])')].map((item) => item.getAttribute('data-key')));
     this.empty.hidden = exceptions.entries.length > 0;
-    this.list.replaceChildren(...exceptions.entries.map((entry) => exceptionItem(entry, now)));
+    this.list.replaceChildren(...exceptions.entries.map((entry) => exceptionItem(entry, now, unfolded.has(entryKey(entry)))));
   }
 }

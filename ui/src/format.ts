@@ -52,21 +52,27 @@ function twoDigits(value: number): string {
   return String(value).padStart(2, '0');
 }
 
-/** The local time of day, with the date when it is not today. */
-export function formatTime(epochMs: number, now: number = Date.now()): string {
+/** The local time of day: 09:41:07. */
+export function formatClock(epochMs: number): string {
   const date = new Date(epochMs);
   if (Number.isNaN(date.getTime())) return String(epochMs);
-  const time = `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}:${twoDigits(date.getSeconds())}`;
-  if (date.toDateString() === new Date(now).toDateString()) return time;
-  return `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())} ${time}`;
+  return `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}:${twoDigits(date.getSeconds())}`;
+}
+
+/** The local time of day, with the date when it is not the day of `now`. */
+export function formatTime(epochMs: number, now: number = Date.now()): string {
+  const date = new Date(epochMs);
+  if (Number.isNaN(date.getTime()) || date.toDateString() === new Date(now).toDateString()) return formatClock(epochMs);
+  return `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())} ${formatClock(epochMs)}`;
 }
 
 /** Watermarks past year 9999 mean "end of input" (the engine's final watermark). */
 const END_OF_INPUT_WATERMARK = 253_402_300_800_000;
 
-export function formatWatermark(watermark: number | null, lagMs: number | null): string {
+/** A watermark as its time (of day alone with `clockOnly`) and its lag behind the wall clock. */
+export function formatWatermark(watermark: number | null, lagMs: number | null, now: number, clockOnly = false): string {
   if (watermark === null) return 'no watermark';
   if (watermark >= END_OF_INPUT_WATERMARK) return 'end of input';
   const lag = lagMs === null ? '' : ` (lag ${formatDuration(Math.max(0, lagMs))})`;
-  return `${formatTime(watermark)}${lag}`;
+  return `${clockOnly ? formatClock(watermark) : formatTime(watermark, now)}${lag}`;
 }

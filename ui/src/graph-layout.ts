@@ -9,7 +9,7 @@ export const NODE_PADDING = 10;
 /** Lines under the operator names: parallelism, rates, load, watermark. */
 export const METRIC_LINES = 4;
 const CHARACTER_WIDTH = 7.2;
-const MIN_NODE_WIDTH = 230;
+const MIN_NODE_WIDTH = 250;
 export const MAX_NODE_WIDTH = 380;
 
 export interface NodePlacement {
@@ -62,7 +62,7 @@ function nodeSize(vertex: VertexSummary): { width: number; height: number } {
 
 export function layoutJobGraph(job: JobDetails): GraphPlacement {
   const graph = new Graph<GraphLabel, NodeLabel, EdgeLabel>({ multigraph: true });
-  graph.setGraph({ rankdir: 'LR', nodesep: 28, edgesep: 16, ranksep: 60, marginx: 12, marginy: 12 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 28, edgesep: 16, ranksep: 70, marginx: 12, marginy: 12 });
   for (const vertex of job.vertices) graph.setNode(String(vertex.id), nodeSize(vertex));
   job.edges.forEach((edge, index) => {
     graph.setEdge(String(edge.source), String(edge.target), { width: textWidth(edgeLabel(edge)) + 12, height: LINE_HEIGHT + 4, labelpos: 'c' }, String(index));

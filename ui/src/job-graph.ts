@@ -10,6 +10,8 @@ import { backPressureOpacity, busyFill, isBackPressured } from './vertex-colour.
 
 interface VertexView {
   readonly group: SVGGElement;
+  /** The tooltip: the vertex's name and its watermark with the date. */
+  readonly title: SVGTitleElement;
   readonly box: SVGRectElement;
   readonly stripes: SVGRectElement;
   readonly rates: SVGTextElement;
@@ -55,7 +57,7 @@ export class JobGraph {
       this.signature = signature;
       this.draw(job);
     }
-    for (const vertex of job.vertices) this.updateVertex(vertex);
+    for (const vertex of job.vertices) this.updateVertex(vertex, job.now);
   }
 
   select(vertexId: number | null): void {
@@ -95,10 +97,11 @@ export class JobGraph {
     const rates = metricText(1, 'vertex-rates');
     const load = metricText(2, 'vertex-load');
     const watermark = metricText(3, 'vertex-watermark');
+    const title = svg('title', {}, vertex.name);
     const group = svg(
       'g',
       { class: 'vertex', 'data-testid': 'vertex', 'data-vertex-id': vertex.id, transform: `translate(${node.x} ${node.y})`, tabindex: 0, role: 'button', 'aria-label': `${vertex.name}: show its subtasks` },
-      svg('title', {}, vertex.name),
+      title,
       box,
       stripes,
       ...vertex.operators.map((operator, index) => svg('text', { class: `operator-name operator-${operator.kind}`, 'data-testid': 'operator-name', x: NODE_PADDING, y: line(index) }, shortened(operator.name))),
@@ -115,16 +118,17 @@ export class JobGraph {
       this.onSelectVertex(vertex.id);
     });
     this.canvas.append(group);
-    this.vertexViews.set(vertex.id, { group, box, stripes, rates, load, watermark });
+    this.vertexViews.set(vertex.id, { group, title, box, stripes, rates, load, watermark });
   }
 
-  private updateVertex(vertex: VertexSummary): void {
+  private updateVertex(vertex: VertexSummary, now: number): void {
     const view = this.vertexViews.get(vertex.id);
     if (view === undefined) return;
     const { metrics } = vertex;
     setText(view.rates, `in ${formatRate(metrics.recordsInPerSecond)} · out ${formatRate(metrics.recordsOutPerSecond)}`);
     setText(view.load, `busy ${formatPercent(metrics.busyRatio)} · backpressured ${formatPercent(metrics.backPressuredRatio)}`);
-    setText(view.watermark, `watermark ${formatWatermark(metrics.watermark, metrics.watermarkLagMs)}`);
+    setText(view.watermark, `watermark ${formatWatermark(metrics.watermark, metrics.watermarkLagMs, now, true)}`);
+    setText(view.title, `${vertex.name}\nwatermark ${formatWatermark(metrics.watermark, metrics.watermarkLagMs, now)}`);
     setAttribute(view.box, 'fill', busyFill(metrics));
     setAttribute(view.stripes, 'opacity', String(backPressureOpacity(metrics)));
     view.group.classList.toggle('backpressured', isBackPressured(metrics));

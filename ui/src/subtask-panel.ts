@@ -2,63 +2,56 @@
 // watermark, late records, state, timers, thread, key groups) and a row per operator at each
 // subtask; fetched when opened and again each second while the job runs.
 import { fetchVertex } from './api.js';
-import { html, table } from './dom.js';
+import { columns, html, table, tableRow } from './dom.js';
 import { formatByteRate, formatBytes, formatCount, formatPercent, formatRate, formatWatermark } from './format.js';
 import type { SubtaskDetails, VertexDetails } from './rest.js';
 
 const REFRESH_MS = 1000;
 
-function cells(row: HTMLTableRowElement, texts: readonly string[], numericFrom: number): HTMLTableRowElement {
-  texts.forEach((text, index) => row.append(html('td', { class: index >= numericFrom ? 'num' : null }, text)));
-  return row;
+const SUBTASK_COLUMNS = columns(
+  ['Subtask', 'Thread', 'Records in', 'Records out', 'In/s', 'Out/s', 'Bytes in', 'Bytes out', 'Busy', 'Idle', 'Backpressured', 'Input ring', 'Output ring', 'Watermark', 'Late dropped', 'State keys', 'State size', 'Timers', 'Key groups'],
+  ['Watermark'],
+);
+const OPERATOR_COLUMNS = columns(['Subtask', 'Operator', 'Records in', 'Records out', 'In/s', 'Out/s', 'Watermark', 'Late dropped', 'State keys', 'Timers'], ['Operator', 'Watermark']);
+
+function subtaskRow(subtask: SubtaskDetails, now: number): HTMLTableRowElement {
+  return tableRow('subtask-row', SUBTASK_COLUMNS, [
+    String(subtask.subtask),
+    String(subtask.thread),
+    formatCount(subtask.recordsIn),
+    formatCount(subtask.recordsOut),
+    formatRate(subtask.recordsInPerSecond),
+    formatRate(subtask.recordsOutPerSecond),
+    `${formatBytes(subtask.bytesIn)} (${formatByteRate(subtask.bytesInPerSecond)})`,
+    `${formatBytes(subtask.bytesOut)} (${formatByteRate(subtask.bytesOutPerSecond)})`,
+    formatPercent(subtask.busyRatio),
+    formatPercent(subtask.idleRatio),
+    formatPercent(subtask.backPressuredRatio),
+    formatPercent(subtask.inputFill),
+    formatPercent(subtask.outputFill),
+    formatWatermark(subtask.watermark, subtask.watermarkLagMs, now),
+    formatCount(subtask.lateRecordsDropped),
+    formatCount(subtask.stateKeys),
+    formatBytes(subtask.stateBytes),
+    formatCount(subtask.timers),
+    `${subtask.keyGroups.start}–${subtask.keyGroups.end}`,
+  ]);
 }
 
-function subtaskRow(subtask: SubtaskDetails): HTMLTableRowElement {
-  return cells(
-    html('tr', { 'data-testid': 'subtask-row' }),
-    [
-      String(subtask.subtask),
-      String(subtask.thread),
-      formatCount(subtask.recordsIn),
-      formatCount(subtask.recordsOut),
-      formatRate(subtask.recordsInPerSecond),
-      formatRate(subtask.recordsOutPerSecond),
-      `${formatBytes(subtask.bytesIn)} (${formatByteRate(subtask.bytesInPerSecond)})`,
-      `${formatBytes(subtask.bytesOut)} (${formatByteRate(subtask.bytesOutPerSecond)})`,
-      formatPercent(subtask.busyRatio),
-      formatPercent(subtask.idleRatio),
-      formatPercent(subtask.backPressuredRatio),
-      formatPercent(subtask.inputFill),
-      formatPercent(subtask.outputFill),
-      formatWatermark(subtask.watermark, subtask.watermarkLagMs),
-      formatCount(subtask.lateRecordsDropped),
-      formatCount(subtask.stateKeys),
-      formatBytes(subtask.stateBytes),
-      formatCount(subtask.timers),
-      `${subtask.keyGroups.start}–${subtask.keyGroups.end}`,
-    ],
-    0,
-  );
-}
-
-function operatorRows(subtask: SubtaskDetails): HTMLTableRowElement[] {
+function operatorRows(subtask: SubtaskDetails, now: number): HTMLTableRowElement[] {
   return subtask.operators.map((operator) =>
-    cells(
-      html('tr', { 'data-testid': 'operator-row' }),
-      [
-        String(subtask.subtask),
-        operator.name,
-        formatCount(operator.recordsIn),
-        formatCount(operator.recordsOut),
-        formatRate(operator.recordsInPerSecond),
-        formatRate(operator.recordsOutPerSecond),
-        formatWatermark(operator.watermark, null),
-        formatCount(operator.lateRecordsDropped),
-        formatCount(operator.stateKeys),
-        formatCount(operator.timers),
-      ],
-      2,
-    ),
+    tableRow('operator-row', OPERATOR_COLUMNS, [
+      String(subtask.subtask),
+      operator.name,
+      formatCount(operator.recordsIn),
+      formatCount(operator.recordsOut),
+      formatRate(operator.recordsInPerSecond),
+      formatRate(operator.recordsOutPerSecond),
+      formatWatermark(operator.watermark, null, now),
+      formatCount(operator.lateRecordsDropped),
+      formatCount(operator.stateKeys),
+      formatCount(operator.timers),
+    ]),
   );
 }
 
@@ -66,8 +59,8 @@ export class SubtaskPanel {
   readonly element: HTMLElement;
   private readonly title = html('h2', { id: 'subtasks-title', 'data-testid': 'subtasks-title' });
   private readonly status = html('p', { class: 'status-line', 'data-testid': 'subtasks-status' });
-  private readonly subtasks = table('subtask-table', ['Subtask', 'Thread', 'Records in', 'Records out', 'In/s', 'Out/s', 'Bytes in', 'Bytes out', 'Busy', 'Idle', 'Backpressured', 'Input ring', 'Output ring', 'Watermark', 'Late dropped', 'State keys', 'State size', 'Timers', 'Key groups'], 0);
-  private readonly operators = table('operator-table', ['Subtask', 'Operator', 'Records in', 'Records out', 'In/s', 'Out/s', 'Watermark', 'Late dropped', 'State keys', 'Timers'], 2);
+  private readonly subtasks = table('subtask-table', SUBTASK_COLUMNS);
+  private readonly operators = table('operator-table', OPERATOR_COLUMNS);
   private timer: ReturnType<typeof setInterval> | null = null;
   private vertexId: number | null = null;
 
@@ -132,7 +125,7 @@ export class SubtaskPanel {
   private show(details: VertexDetails): void {
     this.title.textContent = `Subtasks of ${details.name}`;
     this.status.textContent = `parallelism ${details.parallelism} · ${details.operators.length} operator${details.operators.length === 1 ? '' : 's'}`;
-    this.subtasks.body.replaceChildren(...details.subtasks.map(subtaskRow));
-    this.operators.body.replaceChildren(...details.subtasks.flatMap(operatorRows));
+    this.subtasks.body.replaceChildren(...details.subtasks.map((subtask) => subtaskRow(subtask, details.now)));
+    this.operators.body.replaceChildren(...details.subtasks.flatMap((subtask) => operatorRows(subtask, details.now)));
   }
 }

@@ -12,9 +12,12 @@ export function busyFill(metrics: TaskMetrics): string {
   return `rgb(${channels.join(', ')})`;
 }
 
+/** The stripes' opacity when always back-pressured: the names on them stay readable. */
+const FULL_STRIPES_OPACITY = 0.8;
+
 /** The opacity of the back-pressure stripes over the fill. */
 export function backPressureOpacity(metrics: TaskMetrics): number {
-  return Math.round(Math.min(1, Math.max(0, metrics.backPressuredRatio)) * 100) / 100;
+  return Math.round(Math.min(1, Math.max(0, metrics.backPressuredRatio)) * FULL_STRIPES_OPACITY * 100) / 100;
 }
 
 /** Back-pressured most of the time: the vertex gets an orange border too. */
