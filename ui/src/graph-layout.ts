@@ -78,5 +78,6 @@ export function layoutJobGraph(job: JobDetails): GraphPlacement {
     return { edge, label, points: placed.points ?? [], labelX: placed.x ?? 0, labelY: placed.y ?? 0, labelWidth: textWidth(label) + 12 };
   });
   const size = graph.graph();
-  return { width: size.width ?? 0, height: size.height ?? 0, nodes, edges };
+  const finite = (value: number | undefined): number => (value !== undefined && Number.isFinite(value) ? value : 0);
+  return { width: finite(size.width), height: finite(size.height), nodes, edges };
 }

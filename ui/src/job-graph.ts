@@ -100,7 +100,7 @@ export class JobGraph {
     const title = svg('title', {}, vertex.name);
     const group = svg(
       'g',
-      { class: 'vertex', 'data-testid': 'vertex', 'data-vertex-id': vertex.id, transform: `translate(${node.x} ${node.y})`, tabindex: 0, role: 'button', 'aria-label': `${vertex.name}: show its subtasks` },
+      { class: 'vertex', 'data-testid': 'vertex', 'data-vertex-id': vertex.id, transform: `translate(${node.x} ${node.y})`, tabindex: 0, role: 'button' },
       title,
       box,
       stripes,
