@@ -55,9 +55,9 @@ export interface OperatorInfo {
 }
 
 /**
- * Metrics of one subtask, or of a vertex over its subtasks: counts summed, rates summed, ratios
- * and ring fill as their highest subtask's (the one that holds the job back), watermark as the
- * lowest.
+ * Metrics of one subtask, or of a vertex over its subtasks: counts and rates summed; busy and
+ * back-pressured ratios and ring fill as their highest subtask's (the one that holds the job
+ * back), the idle ratio and the watermark as the lowest.
  */
 export interface TaskMetrics {
   /** Records into the chain's head operator (0 for a source) and out of its last operators. */
@@ -77,9 +77,9 @@ export interface TaskMetrics {
   /** How full its input and output rings are (0 to 1; the fullest). */
   readonly inputFill: number;
   readonly outputFill: number;
-  /** The current input watermark (event time, ms), or null before the first. */
+  /** The current input watermark (event time, ms), or null before the first; after the end of input, Number.MAX_SAFE_INTEGER. */
   readonly watermark: number | null;
-  /** Wall-clock now minus that watermark, ms, or null. */
+  /** Wall-clock now minus that watermark, ms, or null (none, or the end of input). */
   readonly watermarkLagMs: number | null;
   readonly lateRecordsDropped: number;
   /** Keys with keyed state, and the bytes of its state in the newest completed checkpoint (null before one). */

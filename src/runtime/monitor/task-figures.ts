@@ -8,8 +8,11 @@ import type { PlannedJob } from '../../core/job-plan.js';
 import type { JobSample } from './job-sample.js';
 import type { OperatorSubtaskMetrics, SubtaskDetails, TaskMetrics } from './rest-types.js';
 
-/** A number for JSON: infinite watermarks (none yet, or the end of input) are null. */
-const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
+/**
+ * A watermark for JSON, which has no infinities: none yet is null, the end of input (+Infinity)
+ * the largest safe integer, as Flink shows Long.MAX_VALUE.
+ */
+const finiteOrNull = (n: number): number | null => (n === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : Number.isFinite(n) ? n : null);
 
 /** The nodes of each vertex whose records leave it: those with an edge across a channel, and the chain's tails. */
 function outputNodes(planned: PlannedJob): Set<number> {
@@ -85,7 +88,7 @@ export class TaskFigures {
         inputFill: Math.max(0, ...inputs.map((r) => r.fill)),
         outputFill: Math.max(0, ...outputs.map((r) => r.fill)),
         watermark,
-        watermarkLagMs: watermark === null ? null : now - watermark,
+        watermarkLagMs: watermark === null || watermark === Number.MAX_SAFE_INTEGER ? null : now - watermark,
         lateRecordsDropped: sum(operators.map((o) => o.lateRecordsDropped)),
         stateKeys: sum(operators.map((o) => o.stateKeys)),
         stateBytes: stateBytes?.[spec.index] ?? null,
@@ -117,7 +120,7 @@ export function vertexFigures(subtasks: readonly TaskMetrics[]): TaskMetrics {
     inputFill: highest((m) => m.inputFill),
     outputFill: highest((m) => m.outputFill),
     watermark,
-    watermarkLagMs: watermark === null ? null : highest((m) => m.watermarkLagMs ?? 0),
+    watermarkLagMs: watermark === null || watermark === Number.MAX_SAFE_INTEGER ? null : highest((m) => m.watermarkLagMs ?? 0),
     lateRecordsDropped: total((m) => m.lateRecordsDropped),
     stateKeys: total((m) => m.stateKeys),
     stateBytes: stateBytes.includes(null) ? null : sum(stateBytes as number[]),
