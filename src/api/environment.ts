@@ -9,6 +9,8 @@ import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { MainThreadSource } from '../connectors/main-thread-source.js';
 import type { Key } from '../core/key-groups.js';
+import { logSettings } from '../core/log.js';
+import { parseLogLevel, type LogLevel } from '../core/log-levels.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
 import { StreamError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
@@ -50,6 +52,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private checkpointing: CheckpointConfig | undefined;
   private restartStrategy: RestartStrategy | undefined;
   private restore: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  private logLevel: LogLevel | undefined;
   /** The main-thread ends of the job's push and request sources and collectAsync sinks. */
   private readonly mainThreadEndpoints: MainThreadEndpoint[] = [];
 
@@ -166,6 +169,19 @@ export class StreamExecutionEnvironment implements JobBuilder {
 
   getAutoWatermarkInterval(): number {
     return this.autoWatermarkInterval;
+  }
+
+  /**
+   * The level of the job's logs, in the main thread and in its worker threads (default: the
+   * EDDY_LOG_LEVEL environment variable, else `'info'`). See docs/observability.md.
+   */
+  setLogLevel(level: LogLevel): this {
+    this.logLevel = parseLogLevel(level, 'env.setLogLevel');
+    return this;
+  }
+
+  getLogLevel(): LogLevel {
+    return this.logLevel ?? logSettings().level;
   }
 
   /** A bounded stream of the given values, read at parallelism 1. */
@@ -377,6 +393,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       restartStrategy,
       restoreFrom,
       mainThreadEndpoints: this.mainThreadEndpoints,
+      logs: { ...logSettings(), level: this.getLogLevel() },
     });
   }
 

@@ -3,6 +3,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
+import { parseLogLevel, type LogLevel } from '../core/log-levels.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import type { JobClient } from '../runtime/job-client.js';
 import { isDefinedJob, type DefinedJob } from '../runtime/job-loader.js';
@@ -42,6 +43,8 @@ export interface RunJobOptions<A> {
   /** Passed to the builder in the main thread and in every worker; must be structured-cloneable. */
   args?: A;
   jobName?: string;
+  /** The level of the job's logs (default: EDDY_LOG_LEVEL, else `'info'`); as env.setLogLevel. */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function runJob<A = unknown>(module: { readonly href: string } | st
   const definition = imported.default as JobDefinition<A>;
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   if (options.parallelism !== undefined) env.setParallelism(requirePositiveInteger(options.parallelism, 'runJob({ parallelism })'));
+  if (options.logLevel !== undefined) env.setLogLevel(parseLogLevel(options.logLevel, 'runJob({ logLevel })'));
   await buildDefinedJob(definition.build, env, options.args as A);
   return await env.submitModule(url, options.args, options.jobName ?? 'eddy job');
 }
