@@ -1,4 +1,4 @@
-// Keeps docs/api.md, docs/checkpoints.md and docs/embedding.md honest: type-checks every ```ts block as its own
+// Keeps docs/api.md, docs/checkpoints.md, docs/embedding.md and docs/observability.md honest: type-checks every ```ts block as its own
 // module against src/index.ts ('eddy' mapped there) with the repository's strict compiler options,
 // and checks that docs/api.md names every export of the package.
 
@@ -12,7 +12,7 @@ import ts from 'typescript';
 
 /** The repository root: this file runs as dist/test/docs/api-examples.test.js. */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const DOCS = ['api.md', 'checkpoints.md', 'embedding.md'];
+const DOCS = ['api.md', 'checkpoints.md', 'embedding.md', 'observability.md'];
 const indexPath = join(root, 'src', 'index.ts');
 
 interface Block {
