@@ -77,6 +77,7 @@ export { TwoPhaseCommitSink } from './core/two-phase-commit-sink.js';
 export { FileSink, type FileSinkTransaction } from './connectors/file-sink.js';
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './core/source.js';
 export type { JobSettings } from './core/job-plan.js';
+export type { LogLevel } from './core/log-levels.js';
 export { KafkaSource } from './connectors/kafka/kafka-source.js';
 export { KafkaSink, type KafkaSinkOptions, type DeliveryGuarantee, type KafkaSinkTransaction } from './connectors/kafka/kafka-sink.js';
 export type { KafkaSourceOptions, KafkaStartingOffsets, KafkaDeserializationErrorPolicy } from './connectors/kafka/kafka-source-options.js';

@@ -17,6 +17,8 @@ const files = readdirSync(testDir, { recursive: true, encoding: 'utf8' })
   .sort();
 const brokerDir = mkdtempSync(join(tmpdir(), 'eddy-test-kafka-'));
 const env = { ...process.env };
+// Only eddy's warnings and errors in the tests' output, unless the caller asks for more (or less).
+env['EDDY_LOG_LEVEL'] ??= 'warn';
 try {
   const broker = await startBroker({ dir: brokerDir });
   env['EDDY_KAFKA_BROKERS'] = broker.bootstrap;

@@ -3,6 +3,7 @@
 // them side by side, and answers the master's control calls, checkpoints included.
 
 import { describeSubtask, serializeError, StreamError, userFunctionFailed } from '../core/errors.js';
+import { logger, type Logger } from '../core/log.js';
 import type { MainThreadOutput } from '../core/main-thread-io.js';
 import { END_OF_INPUT } from '../core/stream-element.js';
 import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
@@ -30,6 +31,8 @@ interface PlacedActor {
   readonly gate: InputGate;
   readonly checkpoints: ActorCheckpoints | undefined;
   readonly metrics: () => ActorMetrics;
+  /** The actor's log: its operator (the chain's name) and subtask fields. */
+  readonly log: Logger;
 }
 
 export class ActorGroup implements ThreadEndpoint, ThreadContext {
@@ -78,9 +81,11 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
   /** Runs every actor of the thread; a failure is reported at once, then rethrown. */
   async run(): Promise<ActorMetrics[]> {
     await Promise.all(
-      this.actors.map(async ({ spec, actor }) => {
+      this.actors.map(async ({ spec, actor, log }) => {
+        log.debug('Subtask started');
         try {
           await actor.run();
+          log.debug('Subtask ended');
         } catch (error) {
           const failure = this.describeFailure(spec, error);
           this.cancel();
@@ -220,12 +225,13 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     });
     const output = reader === undefined ? undefined : createSourceOutput(chain, head.sourceWatermarks as WatermarkStrategy<unknown> | undefined, head.source!.watermarksPerSplit === true, time, this.task.autoWatermarkInterval);
     const mode = this.task.checkpointing?.mode;
-    const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name, mode);
+    const log = logger().child({ operator: vertex.name, subtask: spec.subtask });
+    const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name, mode, log);
     const identity = { actor: spec.index, vertexId: spec.vertexId, vertexName: vertex.name, subtask: spec.subtask, parallelism: spec.parallelism };
     const source = reader === undefined ? undefined : { uid: this.planned.uids[head.id]!, nodeId: head.id, reader };
     const checkpoints = mode === undefined ? undefined : new ActorCheckpoints(identity, chain, source, this.checkpointFolders, this.master, () => this.bells.ring(spec.index));
     const onInputEnded = (): void => void this.master.actorFinished(spec.index);
     const actor = new TaskActor(spec.index, chain, gate, reader === undefined ? undefined : { reader, output: output! }, this.bells, backlog, pending, this, spec.vertexId, time, checkpoints, onInputEnded);
-    return { spec, actor, gate, checkpoints, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics(reader?.recordsSkipped ?? 0), times: actor.times() }) };
+    return { spec, actor, gate, checkpoints, log, metrics: () => ({ actor: spec.index, subtask: spec.subtask, nodes: chain.metrics(reader?.recordsSkipped ?? 0), times: actor.times() }) };
   }
 }

@@ -5,6 +5,7 @@
 
 import { BarrierAligner, type AlignedBarrier, type CheckpointingMode } from '../checkpoint/barrier-aligner.js';
 import { assertNever, StreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { END_OF_INPUT, type EndOfInput, type Watermark, type WatermarkStatus } from '../core/stream-element.js';
 import { STALL_WARNING_MS, WatermarkStallDetector } from '../time/watermark-stall.js';
 import { WatermarkValve } from '../time/watermark-valve.js';
@@ -66,6 +67,8 @@ export class InputGate {
     /** The actor's name, for the stalled-watermark warning. */
     private readonly name: string,
     checkpointing: CheckpointingMode | undefined,
+    /** The actor's log (its operator and subtask fields), where the stalled-watermark warning goes. */
+    private readonly log: Logger,
   ) {
     this.aligner = checkpointing === undefined ? undefined : new BarrierAligner(channels.length, checkpointing, this);
     this.valve = new WatermarkValve(channels.length);
@@ -129,11 +132,12 @@ export class InputGate {
     const valve = this.valve;
     const channel = this.stall.onRecord(this.clock(), (c) => valve.channelWatermark(c), this.channels.length, (c) => valve.isChannelIdle(c) || this.ended[c]!);
     if (channel === undefined) return;
-    process.emitWarning(
+    const watermark = valve.channelWatermark(channel);
+    this.log.warn(
+      { code: 'EDDY_WATERMARK_STALLED', input: this.channels[channel]!.producer, watermark, stalledMs: STALL_WARNING_MS },
       `The watermark of "${this.name}" has not advanced for ${STALL_WARNING_MS / 1000} s while records keep arriving: ` +
-        `its input from ${this.channels[channel]!.producer} is at ${valve.channelWatermark(channel)} while others moved on. ` +
+        `its input from ${this.channels[channel]!.producer} is at ${watermark} while others moved on. ` +
         'A source subtask without data holds event time back; give its WatermarkStrategy .withIdleness(ms).',
-      { code: 'EDDY_WATERMARK_STALLED' },
     );
   }
 

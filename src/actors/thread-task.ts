@@ -7,6 +7,7 @@ import type { SerializedError } from '../core/errors.js';
 import type { CheckpointingMode } from '../checkpoint/barrier-aligner.js';
 import type { SubtaskFile } from '../checkpoint/checkpoint-storage.js';
 import type { JobSource, PlanSettings } from '../core/job-plan.js';
+import type { LogSettings } from '../core/log.js';
 import type { NodeMetrics } from './operator-chain.js';
 
 export interface ThreadTask {
@@ -34,6 +35,8 @@ export interface ThreadTask {
   readonly masterPort: MessagePort;
   /** The thread's endpoint (the master calls it). */
   readonly threadPort: MessagePort;
+  /** How the main thread logs the job: the worker logs the same way (its stderr is never a terminal). */
+  readonly logs: LogSettings;
 }
 
 /** Rings between the job and the main thread, by stream node id, each by subtask. */

@@ -5,6 +5,7 @@
 
 import { StreamError } from '../core/errors.js';
 import type { Key } from '../core/key-groups.js';
+import { logger } from '../core/log.js';
 import type { StreamInput, StreamNode } from '../core/job-plan.js';
 import { CollectAsyncSinkOperator, ReplySinkOperator } from '../connectors/main-thread-sinks.js';
 import { CollectOutlet } from '../runtime/collect-outlet.js';
@@ -75,10 +76,10 @@ function inWorker(method: string, name: string): boolean {
   if (!launchContext().inWorker) return false;
   if (!warnedInWorker) {
     warnedInWorker = true;
-    process.emitWarning(
+    logger().warn(
+      { code: 'EDDY_PUSH_IN_WORKER' },
       `"${name}".${method}() was called in an eddy worker thread, where it does nothing: workers run the job script only to build the job. ` +
         'Push and request from the main thread, in code that runs after await env.executeAsync() (which never returns in a worker).',
-      { code: 'EDDY_PUSH_IN_WORKER' },
     );
   }
   return true;

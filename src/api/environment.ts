@@ -9,6 +9,8 @@ import { CollectSinkOperator } from '../connectors/collect-sink.js';
 import { CollectionSource } from '../connectors/collection-source.js';
 import { MainThreadSource } from '../connectors/main-thread-source.js';
 import type { Key } from '../core/key-groups.js';
+import { jobLogger, logSettings } from '../core/log.js';
+import { parseLogLevel, type LogLevel } from '../core/log-levels.js';
 import { SequenceSource } from '../connectors/sequence-source.js';
 import { StreamError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
@@ -53,6 +55,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private checkpointing: CheckpointConfig | undefined;
   private restartStrategy: RestartStrategy | undefined;
   private restore: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  private logLevel: LogLevel | undefined;
   /** The main-thread ends of the job's push and request sources and collectAsync sinks. */
   private readonly mainThreadEndpoints: MainThreadEndpoint[] = [];
 
@@ -182,6 +185,19 @@ export class StreamExecutionEnvironment implements JobBuilder {
 
   getAutoWatermarkInterval(): number {
     return this.autoWatermarkInterval;
+  }
+
+  /**
+   * The level of the job's logs, in the main thread and in its worker threads (default: the
+   * EDDY_LOG_LEVEL environment variable, else `'info'`). See docs/observability.md.
+   */
+  setLogLevel(level: LogLevel): this {
+    this.logLevel = parseLogLevel(level, 'env.setLogLevel');
+    return this;
+  }
+
+  getLogLevel(): LogLevel {
+    return this.logLevel ?? logSettings().level;
   }
 
   /** A bounded stream of the given values, read at parallelism 1. */
@@ -380,7 +396,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
     for (const node of this.graph.nodes) node.checkJob?.(jobSettings);
     const planned = planJob(this.graph, settings);
     checkReplies(planned.nodes, planned.job.vertexOf, (vertex) => planned.nodes[planned.job.vertices[vertex]!.headNodeId]!);
-    const webUI = await this.startWebUI();
+    const webUI = await this.startWebUI(jobName);
     return new JobMaster({
       planned,
       settings,
@@ -395,13 +411,16 @@ export class StreamExecutionEnvironment implements JobBuilder {
       restoreFrom,
       mainThreadEndpoints: this.mainThreadEndpoints,
       webUI,
+      logs: { ...logSettings(), level: this.getLogLevel() },
     });
   }
 
   /** Starts (or joins) the web UI's server when this environment or the launcher (`eddy run --ui`) asked for one; its address. */
-  private async startWebUI(): Promise<string | undefined> {
-    if (this.webUI !== undefined) return (await webServer(this.webUI)).url;
-    return launchContext().webUI?.url;
+  private async startWebUI(jobName: string): Promise<string | undefined> {
+    if (this.webUI === undefined) return launchContext().webUI?.url;
+    const { url } = await webServer(this.webUI);
+    jobLogger(jobName, this.getLogLevel()).info({ url }, `Dashboard at ${url}`);
+    return url;
   }
 
   private async resolveRestore(): Promise<RestoreSource | undefined> {

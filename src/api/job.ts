@@ -3,6 +3,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { PlannedJob, PlanSettings } from '../core/job-plan.js';
+import { parseLogLevel, type LogLevel } from '../core/log-levels.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import type { JobClient } from '../runtime/job-client.js';
 import type { WebUIOptions } from '../runtime/monitor/web-ui-options.js';
@@ -45,6 +46,8 @@ export interface RunJobOptions<A> {
   jobName?: string;
   /** Serves the dashboard, `/metrics` and the REST API while the job runs: `true` for 127.0.0.1:8081, or where (see `env.enableWebUI`). */
   webUI?: boolean | WebUIOptions;
+  /** The level of the job's logs (default: EDDY_LOG_LEVEL, else `'info'`); as env.setLogLevel. */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function runJob<A = unknown>(module: { readonly href: string } | st
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   if (options.parallelism !== undefined) env.setParallelism(requirePositiveInteger(options.parallelism, 'runJob({ parallelism })'));
   if (options.webUI !== undefined && options.webUI !== false) env.enableWebUI(options.webUI === true ? undefined : options.webUI);
+  if (options.logLevel !== undefined) env.setLogLevel(parseLogLevel(options.logLevel, 'runJob({ logLevel })'));
   await buildDefinedJob(definition.build, env, options.args as A);
   return await env.submitModule(url, options.args, options.jobName ?? 'eddy job');
 }

@@ -6,6 +6,7 @@ import type { Dirent } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { StreamError } from '../core/errors.js';
+import { logger } from '../core/log.js';
 import {
   completeCheckpoint,
   describeFsError,
@@ -143,7 +144,7 @@ export class CheckpointStorage {
       const found = await inspectFolder(folder, true);
       if (found.state === 'complete') return found.checkpoint;
       if (found.state === 'invalid') {
-        process.emitWarning(`Skipped the checkpoint in ${folder}: ${found.problem}. Looking for an earlier checkpoint.`, { code: CHECKPOINT_SKIPPED_WARNING });
+        logger().warn({ code: CHECKPOINT_SKIPPED_WARNING, folder }, `Skipped the checkpoint in ${folder}: ${found.problem}. Looking for an earlier checkpoint.`);
       }
     }
     return undefined;

@@ -4,6 +4,7 @@
 // it runs; a parallelism far above the cores is warned about.
 
 import { StreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 /** The ring of a channel when memory allows: room for several full batches, so producers rarely wait. */
 export const MAX_RING_BYTES = 512 * 1024;
@@ -52,12 +53,12 @@ export function sizeChannels(channels: number, budgetBytes: number, maxParalleli
   return { channels, bytesPerChannel, totalBytes: channels * bytesPerChannel, budgetBytes };
 }
 
-/** Warns once per job when its highest parallelism is far above the machine's cores. */
-export function warnIfFarAboveCores(maxParallelism: number, cores: number): void {
+/** Warns once per job (in its log) when its highest parallelism is far above the machine's cores. */
+export function warnIfFarAboveCores(maxParallelism: number, cores: number, log: Logger): void {
   if (maxParallelism <= SUBTASKS_PER_CORE_WARNING * cores) return;
-  process.emitWarning(
+  log.warn(
+    { code: 'EDDY_PARALLELISM_ABOVE_CORES', parallelism: maxParallelism, cores },
     `The job runs at parallelism ${maxParallelism} on ${cores} cores. Each subtask is an actor sharing the cores' worker threads: ` +
       'beyond about one subtask per core, more parallelism adds channels (memory grows with the square of the parallelism) and switching between actors, not speed.',
-    { code: 'EDDY_PARALLELISM_ABOVE_CORES' },
   );
 }

@@ -10,6 +10,7 @@ import type { CheckpointConfig } from '../checkpoint/checkpoint-config.js';
 import { CheckpointStorage, type CheckpointKind, type CheckpointMetadata, type OperatorMetadata, type SubtaskFile } from '../checkpoint/checkpoint-storage.js';
 import { StreamError } from '../core/errors.js';
 import type { PlannedJob } from '../core/job-plan.js';
+import type { Logger } from '../core/log.js';
 import type { CheckpointInProgress, CheckpointStats } from './checkpoint-stats.js';
 
 /** How the coordinator reaches the actors and the job. */
@@ -70,6 +71,8 @@ export class CheckpointCoordinator {
     private readonly targets: CoordinatorTargets,
     /** The id the next checkpoint takes: above every id used in the folder and the one restored. */
     firstId: number,
+    /** The job's log: checkpoints triggered, completed and failed. */
+    private readonly log: Logger,
   ) {
     this.storage = new CheckpointStorage(config.dir);
     this.nextId = firstId;
@@ -194,6 +197,7 @@ export class CheckpointCoordinator {
     }, this.config.timeoutMs);
     timeout.unref();
     this.pending = { id, kind, folder, triggeredAt, acks: new Map(), timeout, final, ...(savepoint === undefined ? {} : { settle: savepoint.settle }) };
+    this.log.debug({ checkpoint: id, kind, final }, `${kind === 'savepoint' ? 'Savepoint' : 'Checkpoint'} triggered`);
     this.targets.trigger({ checkpointId: id, timestamp: triggeredAt, folder });
   }
 
@@ -224,7 +228,7 @@ export class CheckpointCoordinator {
     this.pending = undefined;
     this.failuresInARow = 0;
     const acks = [...pending.acks.values()];
-    this.history.push({
+    const stats: CheckpointStats = {
       checkpointId: pending.id,
       kind: pending.kind,
       status: 'completed',
@@ -234,7 +238,9 @@ export class CheckpointCoordinator {
       alignmentMs: Math.max(0, ...acks.map((a) => a.alignmentMs)),
       subtasks: acks.map((a) => ({ ...this.describeActorShort(a.actor), syncMs: a.syncMs, asyncMs: a.asyncMs, alignmentMs: a.alignmentMs, bytes: a.file.bytes })),
       path: pending.folder,
-    });
+    };
+    this.history.push(stats);
+    this.logCompleted(stats);
     pending.settle?.resolve(pending.folder);
     if (this.stopped) return;
     this.targets.complete(pending.id);
@@ -270,7 +276,7 @@ export class CheckpointCoordinator {
 
   private recordFailure(id: number, kind: CheckpointKind, triggeredAt: number, path: string, reason: string, final: boolean): void {
     this.history.push({ checkpointId: id, kind, status: 'failed', triggeredAt, durationMs: Date.now() - triggeredAt, sizeBytes: 0, alignmentMs: 0, subtasks: [], path, failure: reason });
-    process.emitWarning(`Checkpoint ${id} of job "${this.jobName}" failed: ${reason}.`, { code: 'EDDY_CHECKPOINT_FAILED' });
+    this.log.warn({ code: 'EDDY_CHECKPOINT_FAILED', checkpoint: id, kind, reason }, `Checkpoint ${id} of job "${this.jobName}" failed: ${reason}.`);
     if (kind !== 'checkpoint') return;
     this.failuresInARow++;
     if (this.failuresInARow > this.config.tolerableFailures) {
@@ -292,6 +298,12 @@ export class CheckpointCoordinator {
         ),
       );
     }
+  }
+
+  private logCompleted({ checkpointId, kind, durationMs, sizeBytes, alignmentMs, path }: CheckpointStats): void {
+    const fields = { checkpoint: checkpointId, durationMs, sizeBytes, alignmentMs };
+    if (kind === 'savepoint') this.log.info({ ...fields, path }, 'Savepoint completed');
+    else this.log.info(fields, 'Checkpoint completed');
   }
 
   /** Every operator (and source) that holds state in some subtask, with the file of each of its subtasks. */

@@ -11,6 +11,7 @@ import type { ActorMetrics, CheckpointAck, CheckpointTrigger, MasterEndpoint, Re
 import type { CheckpointingMode } from '../checkpoint/barrier-aligner.js';
 import { describeSubtask, deserializeError, StreamError, type SerializedError } from '../core/errors.js';
 import type { JobSource, PlannedJob, PlanSettings } from '../core/job-plan.js';
+import type { LogSettings } from '../core/log.js';
 import type { DeploymentMainThreadRings } from './main-thread-rings.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 
@@ -39,6 +40,8 @@ export interface DeploymentSpec {
   readonly restore: RestoreFiles | undefined;
   /** The rings shared with the main thread, and the doorbells (the main thread's included). */
   readonly mainThread: DeploymentMainThreadRings;
+  /** How the job logs, in the main thread and so in the workers. */
+  readonly logs: LogSettings;
 }
 
 interface ThreadHandle {
@@ -146,6 +149,7 @@ export class Deployment {
         restore: this.spec.restore,
         masterPort: toMaster.port2,
         threadPort: toThread.port1,
+        logs: this.spec.logs,
       };
       tasks.push(
         this.pool.run(task, [toMaster.port2, toThread.port1]).then(

@@ -13,6 +13,7 @@ import type { CheckpointConfig, RestartStrategy } from '../checkpoint/checkpoint
 import { readCheckpoint } from '../checkpoint/checkpoint-storage.js';
 import { StreamError } from '../core/errors.js';
 import type { JobSource, PlannedJob, PlanSettings, StreamNode } from '../core/job-plan.js';
+import { failureFields, jobLogger, type Logger, type LogSettings } from '../core/log.js';
 import { sizeChannels, warnIfFarAboveCores, type ChannelMemory } from './channel-memory.js';
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { CheckpointStats } from './checkpoint-stats.js';
@@ -47,6 +48,8 @@ export interface JobSubmission {
   readonly mainThreadEndpoints: readonly MainThreadEndpoint[];
   /** The dashboard's address, when the web UI is on. */
   readonly webUI: string | undefined;
+  /** How the job logs (env.setLogLevel, EDDY_LOG_LEVEL, EDDY_LOG_FORMAT), here and in its workers. */
+  readonly logs: LogSettings;
 }
 
 /** How one deployment ended. */
@@ -86,6 +89,7 @@ export class JobMaster implements JobClient {
   /** The newest checkpoint completed while the job ran: where a restart resumes from. */
   private latestCompleted: { readonly id: number; readonly folder: string } | undefined;
   private lastCheckpointId: number;
+  private readonly log: Logger;
 
   constructor(private readonly submission: JobSubmission) {
     this.jobName = submission.jobName;
@@ -95,7 +99,8 @@ export class JobMaster implements JobClient {
     // Refused here, before any worker starts: channels that cannot get their minimum, a checkpoint that does not fit.
     this.channelMemory = sizeChannels(plan.channels.length + countMainThreadRings(submission.planned), submission.channelMemoryBytes, maxParallelism);
     if (submission.restoreFrom !== undefined) checkRestore(submission.restoreFrom, submission.planned);
-    warnIfFarAboveCores(maxParallelism, availableParallelism());
+    this.log = jobLogger(this.jobName, submission.logs.level);
+    warnIfFarAboveCores(maxParallelism, availableParallelism(), this.log);
     this.lastCheckpointId = submission.restoreFrom?.metadata.checkpointId ?? 0;
     this.collected = new CollectedResults(submission.collectors, submission.checkpointing !== undefined, submission.collectLimit, () => this.stop());
     this.webUI = submission.webUI;
@@ -180,15 +185,20 @@ export class JobMaster implements JobClient {
   }
 
   private async run(): Promise<JobExecutionResult> {
+    const { job, plan } = this.submission.planned;
+    this.log.info({ vertices: job.vertices.length, subtasks: plan.actors.length, threads: plan.threads, restoredFrom: this.submission.restoreFrom?.folder }, 'Job started');
     try {
       const result = await this.runAttempts();
       this.endMainThreadEndpoints(undefined);
       this.monitor.finish('FINISHED', this.lastState);
+      this.log.info({ durationMs: Math.round(result.netRuntimeMs), restarts: this.restarts }, 'Job finished');
       return result;
     } catch (error) {
       const cancelled = error instanceof StreamError && error.code === 'JOB_CANCELLED';
       this.endMainThreadEndpoints(cancelled ? undefined : (error as Error));
       this.monitor.finish(cancelled ? 'CANCELED' : 'FAILED', this.lastState);
+      if (cancelled) this.log.info('Job cancelled');
+      else this.log.error({ ...failureFields(error), restarts: this.restarts }, 'Job failed');
       throw error;
     } finally {
       this.ended = true;
@@ -211,6 +221,7 @@ export class JobMaster implements JobClient {
       if (!restarting) throw failure;
       this.restarts++;
       const strategy = this.submission.restartStrategy as Extract<RestartStrategy, { type: 'fixed-delay' }>;
+      this.log.warn({ ...failureFields(failure), restart: this.restarts, attempts: strategy.attempts, delayMs: strategy.delayMs, fromCheckpoint: this.latestCompleted?.id }, 'Restarting after a failure');
       if (strategy.delayMs > 0) await sleep(strategy.delayMs);
       if (this.cancelRequested) throw new StreamError('JOB_CANCELLED', `Job "${this.jobName}" was cancelled.`, { domain: 'user' });
       if (this.latestCompleted !== undefined) {
@@ -249,6 +260,7 @@ export class JobMaster implements JobClient {
         checkpointing: submission.checkpointing?.mode,
         restore: restore === undefined ? undefined : planRestoreFiles(restore, submission.planned),
         mainThread,
+        logs: submission.logs,
       },
       {
         // Messages of an earlier deployment may still arrive (comlink's ports are not ordered with
@@ -314,7 +326,7 @@ export class JobMaster implements JobClient {
         this.monitor.checkpointCompleted(bytesByActor);
         this.collected.onCheckpointCompleted(checkpointId);
       },
-    }, firstId);
+    }, firstId, this.log);
     this.coordinator = coordinator;
     coordinator.start();
     return coordinator;

@@ -1,6 +1,7 @@
 // The input gate of an actor, on real rings in one thread: records keep their channel's input,
 // the combined watermark is the minimum and only moves forward, idleness and the end of every
-// channel are reported once, and barriers are aligned (a channel behind its barrier is not read).
+// channel are reported once, barriers are aligned (a channel behind its barrier is not read), and a
+// watermark one channel holds back is logged once.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,7 +11,9 @@ import { Doorbells } from '../../src/actors/channels/doorbell.js';
 import { FrameKind } from '../../src/actors/channels/frame-kinds.js';
 import { RingBuffer } from '../../src/actors/channels/ring-buffer.js';
 import { InputGate, type GateElement } from '../../src/actors/input-gate.js';
+import { logger, observeLogs, type LogRecord } from '../../src/core/log.js';
 import type { ControlElement } from '../../src/core/stream-element.js';
+import { STALL_WARNING_MS } from '../../src/time/watermark-stall.js';
 
 interface Channel {
   ring: RingBuffer;
@@ -19,7 +22,7 @@ interface Channel {
 }
 
 /** A gate over `inputs.length` channels; channel i feeds head input `inputs[i]`. */
-function gate(inputs: number[]): { gate: InputGate; channels: Channel[] } {
+function gate(inputs: number[], clock: () => number = () => 0): { gate: InputGate; channels: Channel[] } {
   const bells = new Doorbells(Doorbells.allocate(inputs.length + 1));
   const encoder = new BatchEncoder();
   const channels = inputs.map((): Channel => {
@@ -36,7 +39,8 @@ function gate(inputs: number[]): { gate: InputGate; channels: Channel[] } {
     };
   });
   const specs = channels.map((c, i) => ({ ring: c.ring, producerActor: i + 1, inputIndex: inputs[i]!, producer: `producer ${i}` }));
-  return { gate: new InputGate(specs, bells, () => 0, 'test', 'exactly-once'), channels };
+  const log = logger().child({ operator: 'test', subtask: 0 });
+  return { gate: new InputGate(specs, bells, clock, 'test', 'exactly-once', log), channels };
 }
 
 /** Everything the gate hands out until it has nothing more. */
@@ -115,4 +119,31 @@ test('a checkpointing gate still reads ended channels for barriers; anything els
   assert.deepEqual(drain(g), [{ kind: 'checkpoint', barrier, alignmentMs: 0 }]);
   a!.records('late');
   assert.throws(() => g.poll(), /came after the end of input/);
+});
+
+test('a watermark one input holds back while records arrive is logged once, as a warning with the operator, subtask and input', () => {
+  let now = 0;
+  const { gate: g, channels: [a] } = gate([0, 0], () => now);
+  const records: LogRecord[] = [];
+  const stop = observeLogs((record) => void records.push(record));
+  try {
+    a!.send({ kind: 'watermark', timestamp: 100 });
+    a!.records('x');
+    drain(g);
+    g.watchEventTime();
+    assert.equal(records.length, 0, 'not before the watermark stood still long enough');
+    now = STALL_WARNING_MS;
+    g.watchEventTime();
+    g.watchEventTime();
+  } finally {
+    stop();
+  }
+  assert.equal(records.length, 1);
+  const [warning] = records;
+  assert.equal(warning!.level, 'warn');
+  assert.equal(warning!.code, 'EDDY_WATERMARK_STALLED');
+  assert.equal(warning!.operator, 'test');
+  assert.equal(warning!.subtask, 0);
+  assert.equal(warning!.input, 'producer 1');
+  assert.match(warning!.msg, /^The watermark of "test" has not advanced for 10 s while records keep arriving: its input from producer 1 is at -Infinity while others moved on\./);
 });

@@ -18,6 +18,7 @@ import {
   type CheckpointMetadataInput,
   type SubtaskFile,
 } from '../../src/checkpoint/checkpoint-storage.js';
+import { warningsDuring } from '../harness/logs.js';
 
 const roots: string[] = [];
 after(() => {
@@ -64,20 +65,9 @@ async function completed(storage: CheckpointStorage, ...ids: number[]): Promise<
   for (const id of ids) await writeCheckpoint(await storage.begin(id), id);
 }
 
-/** Runs `fn` and returns it with the EDDY_CHECKPOINT_SKIPPED warnings emitted meanwhile. */
-async function withWarnings<T>(fn: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
-  const warnings: string[] = [];
-  const onWarning = (warning: Error & { code?: string }): void => {
-    if (warning.code === CHECKPOINT_SKIPPED_WARNING) warnings.push(warning.message);
-  };
-  process.on('warning', onWarning);
-  try {
-    const result = await fn();
-    await new Promise((done) => setImmediate(done)); // warnings are emitted on the next tick
-    return { result, warnings };
-  } finally {
-    process.off('warning', onWarning);
-  }
+/** Runs `fn` and returns it with the EDDY_CHECKPOINT_SKIPPED warnings logged meanwhile. */
+function withWarnings<T>(fn: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  return warningsDuring(CHECKPOINT_SKIPPED_WARNING, fn);
 }
 
 /** Asserts that `promise` rejects with a CHECKPOINT_STORAGE StreamError whose message is a sentence matching `pattern`. */

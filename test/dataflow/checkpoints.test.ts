@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { runJob, StreamError, type CheckpointStats, type JobClient, type JobExecutionResult } from '../../src/index.js';
 import { finalSums, sumProblems, type CheckpointedSumArgs, type KeySum } from '../fixtures/checkpointed-sum.js';
 import { fixtureUrl, PARALLELISMS } from '../harness/run-fixture.js';
+import { warningsDuring } from '../harness/logs.js';
 
 const base = mkdtempSync(join(tmpdir(), 'eddy-checkpoints-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -50,20 +51,6 @@ async function stoppedWithSavepoint(args: CheckpointedSumArgs, parallelism: numb
   const path = await client.stopWithSavepoint(join(args.dir, 'savepoints'));
   const result = await client.result;
   return { path, collected: result.collected[0]! };
-}
-
-/** Runs `work` and returns the warnings with `code` that the process emitted meanwhile. */
-async function warningsDuring(code: string, work: () => Promise<unknown>): Promise<Error[]> {
-  const seen: Error[] = [];
-  const listener = (warning: Error & { code?: string }): void => void (warning.code === code && seen.push(warning));
-  process.on('warning', listener);
-  try {
-    await work();
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
 }
 
 async function refusal(promise: Promise<unknown>): Promise<StreamError> {
@@ -142,13 +129,12 @@ describe('checkpoints in a running job', () => {
     const newest = join(args.dir, `chk-${ids.at(-1)}`);
     const file = readdirSync(newest).find((name) => name !== '_metadata')!;
     appendFileSync(join(newest, file), 'damage');
-    let restored: JobExecutionResult | undefined;
-    const warnings = await warningsDuring('EDDY_CHECKPOINT_SKIPPED', async () => (restored = await run({ ...args, restore: 'latest' }, 2)));
+    const { result: restored, warnings } = await warningsDuring('EDDY_CHECKPOINT_SKIPPED', () => run({ ...args, restore: 'latest' }, 2));
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!.message, new RegExp(`Skipped the checkpoint in ${newest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(warnings[0]!, new RegExp(`Skipped the checkpoint in ${newest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     // The sums go on from the state of the checkpoint before the damaged one, to the same totals.
     const last = new Map<number, number>();
-    for (const r of restored!.collected[0] as KeySum[]) last.set(r.key, Math.max(last.get(r.key) ?? 0, r.n));
+    for (const r of restored.collected[0] as KeySum[]) last.set(r.key, Math.max(last.get(r.key) ?? 0, r.n));
     const totals = finalSums(args.count, args.keys);
     for (const [key, sum] of last) assert.equal(sum, totals[key], `the sum of key ${key}`);
   });
@@ -202,7 +188,7 @@ describe('checkpoints in a running job', () => {
   it('tolerates failed checkpoints by default and reports each', async () => {
     const args = sumArgs();
     blockCheckpoints(args.dir, 3);
-    const warnings = await warningsDuring('EDDY_CHECKPOINT_FAILED', async () => {
+    const { warnings } = await warningsDuring('EDDY_CHECKPOINT_FAILED', async () => {
       const result = await run(args, 2);
       assert.deepEqual(sumProblems(result.collected[0]!, args.count, args.keys), []);
       const failed = result.checkpoints.filter((c) => c.status === 'failed');

@@ -20,6 +20,7 @@ import { createTransactionalProducer } from '../../src/connectors/kafka/kafka-tr
 import type { KafkaSinkJobArgs } from '../fixtures/kafka-sink-job.js';
 import { createTopic, readTopic, testKafka, uniqueTopic } from './kafka-client.js';
 import { useTestBroker } from './test-broker.js';
+import { warningsDuring } from '../harness/logs.js';
 
 const { brokers } = useTestBroker();
 const base = mkdtempSync(join(tmpdir(), 'eddy-kafka-sink-'));
@@ -72,20 +73,6 @@ function noting<T>(sink: Sink<T, KafkaSinkTransaction>, committed: KafkaSinkTran
 
 function exactlyOnce<T>(topic: string, prefix: string, extra: Partial<KafkaSinkOptions<T>> = {}): Sink<T, KafkaSinkTransaction> {
   return KafkaSink.create<T>({ brokers: brokers(), topic, deliveryGuarantee: 'exactly-once', transactionalIdPrefix: prefix, serializer: (v) => String(v), ...extra });
-}
-
-/** Runs `work`, returning it and the process warnings with `code` it emitted. */
-async function warningsDuring<R>(code: string, work: () => Promise<R>): Promise<{ result: R; warnings: string[] }> {
-  const warnings: string[] = [];
-  const listener = (w: Error & { code?: string }): void => void (w.code === code && warnings.push(w.message));
-  process.on('warning', listener);
-  try {
-    const result = await work();
-    await sleep(10); // warnings are emitted on the next tick
-    return { result, warnings };
-  } finally {
-    process.off('warning', listener);
-  }
 }
 
 describe('KafkaSink options', () => {

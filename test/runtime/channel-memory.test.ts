@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { StreamError, StreamExecutionEnvironment } from '../../src/index.js';
 import { DEFAULT_CHANNEL_MEMORY, MAX_RING_BYTES, MIN_RING_BYTES, sizeChannels } from '../../src/runtime/channel-memory.js';
 import { runFixture } from '../harness/run-fixture.js';
+import { warningsDuring } from '../harness/logs.js';
 
 const MIB = 1024 * 1024;
 
@@ -48,11 +49,8 @@ describe('channel memory', () => {
 
   it('a keyed job at parallelism 16 in 32 MiB gets smaller rings, stays within the budget and computes the same sums', async () => {
     const args = { count: 20_000, keys: 100 };
-    const warnings: string[] = [];
-    const onWarning = (warning: Error & { code?: string }): void => void warnings.push(`${warning.code}: ${warning.message}`);
-    process.on('warning', onWarning);
-    const small = await runFixture('parallel-keyed-sum', 16, { ...args, channelMemory: 32 * MIB }).finally(() => process.off('warning', onWarning));
-    if (availableParallelism() * 4 < 16) assert.match(warnings.join('\n'), /EDDY_PARALLELISM_ABOVE_CORES: The job runs at parallelism 16 on \d+ cores/);
+    const { result: small, warnings } = await warningsDuring('EDDY_PARALLELISM_ABOVE_CORES', () => runFixture('parallel-keyed-sum', 16, { ...args, channelMemory: 32 * MIB }));
+    if (availableParallelism() * 4 < 16) assert.match(warnings.join('\n'), /The job runs at parallelism 16 on \d+ cores/);
     assert.equal(small.channelMemory.channels, 16 * 16);
     assert.equal(small.channelMemory.bytesPerChannel, 128 * 1024);
     assert.ok(small.channelMemory.totalBytes <= 32 * MIB);

@@ -1,6 +1,6 @@
 // The checkpoint coordinator on its own, with one fake actor that acknowledges every trigger:
 // one checkpoint at a time even when savepoints, the final checkpoint and the periodic timer ask
-// together; ids increase; retention; failures counted against tolerableFailures.
+// together; ids increase; retention; failures counted against tolerableFailures; what it logs.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,10 @@ import { resolveCheckpointConfig, type CheckpointingOptions } from '../../src/ch
 import { CheckpointStorage } from '../../src/checkpoint/checkpoint-storage.js';
 import type { StreamError } from '../../src/core/errors.js';
 import type { PlannedJob } from '../../src/core/job-plan.js';
+import { jobLogger, logSettings, type LogRecord } from '../../src/core/log.js';
+import type { LogLevel } from '../../src/core/log-levels.js';
 import { CheckpointCoordinator } from '../../src/runtime/checkpoint-coordinator.js';
+import { logsDuring } from '../harness/logs.js';
 
 const base = mkdtempSync(join(tmpdir(), 'eddy-coordinator-'));
 // The coordinator's timers do not hold the process open (a job's workers do): this does, in the tests.
@@ -41,7 +44,7 @@ interface Run {
 }
 
 /** A coordinator whose one actor writes its file and acknowledges each trigger after `ackMs`. */
-function coordinated(intervalMs: number, options: CheckpointingOptions = {}, ackMs = 5): Run {
+function coordinated(intervalMs: number, options: CheckpointingOptions = {}, ackMs = 5, logLevel: LogLevel = logSettings().level): Run {
   const dir = join(base, `job-${dirs++}`);
   let inFlight = 0;
   const run: Run = { coordinator: undefined as unknown as CheckpointCoordinator, triggers: [], overlaps: [], completed: [], failures: [] };
@@ -68,6 +71,7 @@ function coordinated(intervalMs: number, options: CheckpointingOptions = {}, ack
       completed: (id) => run.completed.push(id),
     },
     1,
+    jobLogger('test job', logLevel),
   );
   return run;
 }
@@ -134,5 +138,31 @@ describe('checkpoint coordinator', () => {
     const failed = run.coordinator.history.filter((c) => c.status === 'failed');
     assert.equal(failed.length, 3);
     assert.match(failed[0]!.failure!, /did not complete within 5 ms \(timeoutMs\)/);
+  });
+
+  it('logs each checkpoint: triggered (debug), completed (info, with its duration, size and alignment), failed (warn); a savepoint with its path', async () => {
+    const { records } = await logsDuring(async () => {
+      const run = coordinated(60_000, {}, 5, 'debug');
+      run.coordinator.start();
+      const path = await run.coordinator.triggerSavepoint(join(base, 'logged-savepoints'));
+      run.coordinator.onActorFinished(0);
+      while (run.completed.length < 2) await new Promise((r) => setTimeout(r, 2));
+      const timingOut = coordinated(10, { timeoutMs: 5, tolerableFailures: 5 }, 50, 'warn');
+      timingOut.coordinator.start();
+      while (timingOut.coordinator.history.length === 0) await new Promise((r) => setTimeout(r, 2));
+      timingOut.coordinator.stop();
+      return path;
+    });
+    const of = (msg: string): LogRecord[] => records.filter((r) => r.msg === msg);
+    assert.deepEqual(of('Savepoint triggered').map((r) => [r.level, r.job, r.checkpoint]), [['debug', 'test job', 1]]);
+    const [savepoint] = of('Savepoint completed');
+    assert.equal(savepoint!.level, 'info');
+    assert.match(String(savepoint!.path), /logged-savepoints/);
+    const [checkpoint] = of('Checkpoint completed');
+    assert.deepEqual([checkpoint!.level, checkpoint!.job, checkpoint!.checkpoint, checkpoint!.sizeBytes, checkpoint!.alignmentMs], ['info', 'test job', 2, 1, 0]);
+    assert.equal(typeof checkpoint!.durationMs, 'number');
+    const failed = records.find((r) => r.code === 'EDDY_CHECKPOINT_FAILED')!;
+    assert.equal(failed.level, 'warn');
+    assert.match(failed.msg, /^Checkpoint 1 of job "test job" failed: it did not complete within 5 ms \(timeoutMs\)\.$/);
   });
 });

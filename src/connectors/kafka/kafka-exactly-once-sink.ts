@@ -5,6 +5,7 @@
 import type { Kafka } from 'kafkajs';
 import { StreamError } from '../../core/errors.js';
 import type { JobSettings } from '../../core/job-plan.js';
+import { logger } from '../../core/log.js';
 import type { SinkInitContext, SinkWriter } from '../../core/sink.js';
 import { TwoPhaseCommitSink } from '../../core/two-phase-commit-sink.js';
 import { createKafka, retryWhileUnavailable } from './kafka-connection.js';
@@ -230,12 +231,12 @@ export class ExactlyOnceKafkaSink<T> extends TwoPhaseCommitSink<T, KafkaSinkTran
       if (!commit) return;
       const age = Date.now() - txn.openedAt;
       if (why === 'epoch' && age < this.options.transactionTimeoutMs) return;
-      process.emitWarning(
+      logger().warn(
+        { code: COMMIT_UNCERTAIN_WARNING, transactionalId: txn.transactionalId },
         `Kafka ${this.settings.what}: the transaction ${txn.transactionalId} (producer ${txn.producerId}, epoch ${txn.producerEpoch}, ${txn.records} records) of a restored checkpoint ` +
           `could not be committed again: ${why === 'epoch' ? `its id moved on, and it began ${Math.round(age / 1000)} s ago, more than its ${this.options.transactionTimeoutMs} ms timeout, ` +
             'so it was either committed before or aborted by the broker for its timeout (Kafka cannot tell which; then its records are lost)' : 'the broker says it is in another state (aborted, or never begun)'}. ` +
           'Restore from the newest checkpoint within the transaction timeout, and give every job its own transactionalIdPrefix.',
-        { code: COMMIT_UNCERTAIN_WARNING },
       );
     }
   }

@@ -5,6 +5,7 @@
 // commits the offsets of a completed checkpoint to the consumer group.
 
 import { StreamError } from '../../core/errors.js';
+import { logger } from '../../core/log.js';
 import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '../../core/source.js';
 import { kafkaClients, type ReadClient } from './kafka-clients.js';
 import { retryWhileUnavailable } from './kafka-connection.js';
@@ -190,7 +191,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       const error = deserializationError(record, typeof this.options.deserializer === 'string' ? this.options.deserializer : typeof this.options.deserializer === 'function' ? 'the deserializer function' : 'json', cause, policy === 'fail');
       if (policy === 'fail') throw error;
       if (policy === 'skip') {
-        if (++this.recordsSkipped <= SKIPS_LOGGED) process.emitWarning(`${error.message} Skipped (onDeserializationError: 'skip').${this.recordsSkipped === SKIPS_LOGGED ? ' Further skipped records are only counted.' : ''}`, { code: 'EDDY_RECORD_SKIPPED' });
+        if (++this.recordsSkipped <= SKIPS_LOGGED) {
+          const fields = { code: 'EDDY_RECORD_SKIPPED', subtask: this.ctx.subtask, topic: record.topic, partition: record.partition, offset: record.offset };
+          logger().warn(fields, `${error.message} Skipped (onDeserializationError: 'skip').${this.recordsSkipped === SKIPS_LOGGED ? ' Further skipped records are only counted.' : ''}`);
+        }
         return;
       }
       output.collectSide(policy.deadLetter.id, { ...record, error: error.message }, record.timestamp);
