@@ -38,12 +38,13 @@ export interface LogRecord {
 }
 
 interface LogState {
-  settings: LogSettings;
-  root: Logger;
+  readonly settings: LogSettings;
+  readonly root: Logger;
   readonly observers: Set<(record: LogRecord) => void>;
 }
 
 const KEY = Symbol.for('eddy.log');
+const holder = globalThis as unknown as Record<symbol, LogState | undefined>;
 
 /** This thread's log settings (in the main thread, from EDDY_LOG_LEVEL and EDDY_LOG_FORMAT at first use). */
 export function logSettings(): LogSettings {
@@ -60,11 +61,16 @@ export function jobLogger(job: string, level: LogLevel): Logger {
   return logger().child({ job }, { level });
 }
 
+/** The fields of a failure: `err` (its type, message, stack and code), and the operator and subtask that failed when one did. */
+export function failureFields(error: unknown): { readonly err: unknown; readonly operator?: string; readonly subtask?: number } {
+  if (!(error instanceof StreamError) || error.operator === undefined) return { err: error };
+  return { err: error, operator: error.operator, ...(error.subtask === undefined ? {} : { subtask: error.subtask }) };
+}
+
 /** In a worker: log as the main thread does (`settings`), every line with `fields` (job, thread). */
 export function configureLogs(settings: LogSettings, fields: LogFields): void {
-  const current = state();
-  current.settings = settings;
-  current.root = createRoot(settings, fields, current.observers);
+  const observers = holder[KEY]?.observers ?? new Set();
+  holder[KEY] = { settings, root: createRoot(settings, fields, observers), observers };
 }
 
 /**
@@ -78,7 +84,6 @@ export function observeLogs(listener: (record: LogRecord) => void): () => void {
 }
 
 function state(): LogState {
-  const holder = globalThis as unknown as Record<symbol, LogState | undefined>;
   let current = holder[KEY];
   if (current === undefined) {
     const settings = settingsFromEnvironment();
@@ -108,10 +113,4 @@ function createRoot(settings: LogSettings, fields: LogFields, observers: Readonl
     },
   };
   return pino({ level: settings.level, base: { pid: process.pid, ...fields }, formatters: { level: (label) => ({ level: label }) } }, destination);
-}
-
-/** The fields of a failure: `err` (its type, message, stack and code), and the operator and subtask that failed when one did. */
-export function failureFields(error: unknown): { readonly err: unknown; readonly operator?: string; readonly subtask?: number } {
-  if (!(error instanceof StreamError) || error.operator === undefined) return { err: error };
-  return { err: error, operator: error.operator, ...(error.subtask === undefined ? {} : { subtask: error.subtask }) };
 }
