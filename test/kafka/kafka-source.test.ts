@@ -191,13 +191,15 @@ describe('KafkaSource', () => {
     const dir = scratch();
     const source = { brokers: brokers(), topics: [topic], groupId: uniqueTopic('g'), bounded: true };
     // Run 1 at parallelism 2 fails once after a checkpoint and restarts from it: the sums hold every record once.
+    // Paced at 1 ms per 2 records, so that a first checkpoint (up to half a second on a loaded
+    // 2-core machine) completes before the readers are past 1500.
     const restarted = await (
-      await run({ mode: 'sum', parallelism: 2, keys, slowEvery: 5, failAt: 1500, marker: join(dir, 'threw'), source, checkpoints: { dir: join(dir, 'a'), intervalMs: 50, restartStrategy: { type: 'fixed-delay', attempts: 2, delayMs: 10 } } })
+      await run({ mode: 'sum', parallelism: 2, keys, slowEvery: 2, failAt: 1500, marker: join(dir, 'threw'), source, checkpoints: { dir: join(dir, 'a'), intervalMs: 50, restartStrategy: { type: 'fixed-delay', attempts: 2, delayMs: 10 } } })
     ).result;
     assert.equal(restarted.restarts, 1);
     assert.deepEqual(lastSums(restarted.collected[0] as { key: number; n: number }[], keys), finalSums(count, keys));
     // Run 2 fails without restarts; run 3 restores its newest checkpoint at parallelism 3 and finishes the sums.
-    const failed = await run({ mode: 'sum', parallelism: 2, keys, slowEvery: 5, failAt: 1500, marker: join(dir, 'threw-b'), source, checkpoints: { dir: join(dir, 'b'), intervalMs: 50, restartStrategy: { type: 'none' } } });
+    const failed = await run({ mode: 'sum', parallelism: 2, keys, slowEvery: 2, failAt: 1500, marker: join(dir, 'threw-b'), source, checkpoints: { dir: join(dir, 'b'), intervalMs: 50, restartStrategy: { type: 'none' } } });
     await assert.rejects(failed.result, /planned failure/);
     const resumed = await (await run({ mode: 'sum', parallelism: 3, keys, source, checkpoints: { dir: join(dir, 'b'), intervalMs: 50, restore: 'latest' } })).result;
     assert.deepEqual(lastSums(resumed.collected[0] as { key: number; n: number }[], keys), finalSums(count, keys));

@@ -1,25 +1,20 @@
 // A stand-in for the monitoring server in the dashboard's tests: serves the built dashboard
-// (dist/ui/) at / and fixed JSON for the REST API and its two event streams, and lets a test push
+// (dist/ui/, through the real server's StaticFiles) at / and fixed JSON for the REST API and its two event streams, and lets a test push
 // the next live event of a job or end its stream.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobEvent } from '../../src/runtime/monitor/rest-types.js';
+import { StaticFiles } from '../../src/runtime/monitor/static-files.js';
 import { overviewOf, vertexDetails } from './dashboard-fixture.js';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../ui/', import.meta.url));
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
+/** The built dashboard's files, served as the real server serves them. */
+const files = new StaticFiles();
 
 export interface FakeMonitorServer {
   /** The server's address, ending in "/". */
@@ -50,9 +45,10 @@ function sendNotFound(response: ServerResponse): void {
 }
 
 function sendDashboardFile(response: ServerResponse, path: string): void {
-  const file = normalize(join(DASHBOARD_DIR, path === '/' ? 'index.html' : decodeURIComponent(path)));
-  if (!file.startsWith(DASHBOARD_DIR.endsWith(sep) ? DASHBOARD_DIR : DASHBOARD_DIR + sep) || !existsSync(file)) return sendNotFound(response);
-  response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  void files.get(path).then((file) => {
+    if (file === undefined) return sendNotFound(response);
+    response.writeHead(200, { 'content-type': file.contentType }).end(file.body);
+  });
 }
 
 export async function startFakeMonitorServer(initialEvents: readonly JobEvent[]): Promise<FakeMonitorServer> {
