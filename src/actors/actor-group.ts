@@ -3,7 +3,7 @@
 // them side by side, and answers the master's control calls, checkpoints included.
 
 import { describeSubtask, serializeError, StreamError, userFunctionFailed } from '../core/errors.js';
-import { logger, type Logger } from '../core/log.js';
+import { lazyLogger, logsAt, type Logger } from '../core/log.js';
 import type { MainThreadOutput } from '../core/main-thread-io.js';
 import { END_OF_INPUT } from '../core/stream-element.js';
 import type { ActorSpec, ExecutionPlan, JobGraph, PlannedJob, StreamNode } from '../core/job-plan.js';
@@ -31,8 +31,8 @@ interface PlacedActor {
   readonly gate: InputGate;
   readonly checkpoints: ActorCheckpoints | undefined;
   readonly metrics: () => ActorMetrics;
-  /** The actor's log: its operator (the chain's name) and subtask fields. */
-  readonly log: Logger;
+  /** The actor's log: its operator (the chain's name) and subtask fields; made when first used. */
+  readonly log: () => Logger;
 }
 
 export class ActorGroup implements ThreadEndpoint, ThreadContext {
@@ -82,10 +82,10 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
   async run(): Promise<ActorMetrics[]> {
     await Promise.all(
       this.actors.map(async ({ spec, actor, log }) => {
-        log.debug('Subtask started');
+        if (logsAt('debug')) log().debug('Subtask started');
         try {
           await actor.run();
-          log.debug('Subtask ended');
+          if (logsAt('debug')) log().debug('Subtask ended');
         } catch (error) {
           const failure = this.describeFailure(spec, error);
           this.cancel();
@@ -225,7 +225,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     });
     const output = reader === undefined ? undefined : createSourceOutput(chain, head.sourceWatermarks as WatermarkStrategy<unknown> | undefined, head.source!.watermarksPerSplit === true, time, this.task.autoWatermarkInterval);
     const mode = this.task.checkpointing?.mode;
-    const log = logger().child({ operator: vertex.name, subtask: spec.subtask });
+    const log = lazyLogger({ operator: vertex.name, subtask: spec.subtask });
     const gate = new InputGate(inputs, this.bells, () => time.now(), vertex.name, mode, log);
     const identity = { actor: spec.index, vertexId: spec.vertexId, vertexName: vertex.name, subtask: spec.subtask, parallelism: spec.parallelism };
     const source = reader === undefined ? undefined : { uid: this.planned.uids[head.id]!, nodeId: head.id, reader };

@@ -68,7 +68,7 @@ export class InputGate {
     private readonly name: string,
     checkpointing: CheckpointingMode | undefined,
     /** The actor's log (its operator and subtask fields), where the stalled-watermark warning goes. */
-    private readonly log: Logger,
+    private readonly log: () => Logger,
   ) {
     this.aligner = checkpointing === undefined ? undefined : new BarrierAligner(channels.length, checkpointing, this);
     this.valve = new WatermarkValve(channels.length);
@@ -133,7 +133,7 @@ export class InputGate {
     const channel = this.stall.onRecord(this.clock(), (c) => valve.channelWatermark(c), this.channels.length, (c) => valve.isChannelIdle(c) || this.ended[c]!);
     if (channel === undefined) return;
     const watermark = valve.channelWatermark(channel);
-    this.log.warn(
+    this.log().warn(
       { code: 'EDDY_WATERMARK_STALLED', input: this.channels[channel]!.producer, watermark, stalledMs: STALL_WARNING_MS },
       `The watermark of "${this.name}" has not advanced for ${STALL_WARNING_MS / 1000} s while records keep arriving: ` +
         `its input from ${this.channels[channel]!.producer} is at ${watermark} while others moved on. ` +

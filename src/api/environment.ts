@@ -24,7 +24,6 @@ import type { RestoreSource } from '../runtime/restore-plan.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { JobMaster } from '../runtime/job-master.js';
 import { launchContext } from '../runtime/launch-context.js';
-import { webServer } from '../runtime/monitor/web-server.js';
 import { resolveWebUIOptions, type ResolvedWebUIOptions, type WebUIOptions } from '../runtime/monitor/web-ui-options.js';
 import type { MainThreadEndpoint } from '../runtime/main-thread-link.js';
 import { PushInlet } from '../runtime/push-inlet.js';
@@ -418,6 +417,8 @@ export class StreamExecutionEnvironment implements JobBuilder {
   /** Starts (or joins) the web UI's server when this environment or the launcher (`eddy run --ui`) asked for one; its address. */
   private async startWebUI(jobName: string): Promise<string | undefined> {
     if (this.webUI === undefined) return launchContext().webUI?.url;
+    // Loaded here, not at import: node:http and the server are not every job's (nor every worker's).
+    const { webServer } = await import('../runtime/monitor/web-server.js');
     const { url } = await webServer(this.webUI);
     jobLogger(jobName, this.getLogLevel()).info({ url }, `Dashboard at ${url}`);
     return url;

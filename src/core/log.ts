@@ -3,10 +3,10 @@
 // synchronously to stderr (stdout is the jobs' own output); child loggers add the job, operator,
 // subtask and thread fields. Shared by every copy of eddy loaded in a thread, like the launch context.
 
-import { pino, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { Logger } from 'pino';
+import { lazyModule } from './lazy-module.js';
 import { StreamError } from './errors.js';
-import { parseLogLevel, type LogLevel } from './log-levels.js';
+import { LOG_LEVELS, parseLogLevel, type LogLevel } from './log-levels.js';
 
 export type { Logger };
 
@@ -39,9 +39,17 @@ export interface LogRecord {
 
 interface LogState {
   readonly settings: LogSettings;
-  readonly root: Logger;
+  /** The fields of every line of the thread (a worker's job and thread). */
+  readonly fields: LogFields;
+  /** Made at the first line logged. */
+  root?: Logger;
   readonly observers: Set<(record: LogRecord) => void>;
 }
+
+/** pino, loaded when a thread first logs: a worker thread that logs nothing never loads it. */
+const pinoModule = lazyModule<typeof import('pino')>('pino');
+/** pino-pretty, loaded only for the pretty format. */
+const pinoPretty = lazyModule<typeof import('pino-pretty')>('pino-pretty');
 
 const KEY = Symbol.for('eddy.log');
 const holder = globalThis as unknown as Record<symbol, LogState | undefined>;
@@ -53,7 +61,19 @@ export function logSettings(): LogSettings {
 
 /** This thread's logger; `child(fields)` adds fields (see `LogFields`). */
 export function logger(): Logger {
-  return state().root;
+  const current = state();
+  return (current.root ??= createRoot(current.settings, current.fields, current.observers));
+}
+
+/** A child logger with `fields`, made when first asked for (so pino loads only if something is logged). */
+export function lazyLogger(fields: LogFields): () => Logger {
+  let made: Logger | undefined;
+  return () => (made ??= logger().child(fields));
+}
+
+/** Whether this thread's log takes lines of `level` (asked without making the logger). */
+export function logsAt(level: LogLevel): boolean {
+  return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(state().settings.level);
 }
 
 /** The logger of job `job`, at `level` (its own, set by env.setLogLevel, or the thread's). */
@@ -70,7 +90,7 @@ export function failureFields(error: unknown): { readonly err: unknown; readonly
 /** In a worker: log as the main thread does (`settings`), every line with `fields` (job, thread). */
 export function configureLogs(settings: LogSettings, fields: LogFields): void {
   const observers = holder[KEY]?.observers ?? new Set();
-  holder[KEY] = { settings, root: createRoot(settings, fields, observers), observers };
+  holder[KEY] = { settings, fields, observers };
 }
 
 /**
@@ -88,7 +108,7 @@ function state(): LogState {
   if (current === undefined) {
     const settings = settingsFromEnvironment();
     const observers = new Set<(record: LogRecord) => void>();
-    current = { settings, root: createRoot(settings, {}, observers), observers };
+    current = { settings, fields: {}, observers };
     holder[KEY] = current;
   }
   return current;
@@ -104,8 +124,9 @@ function settingsFromEnvironment(): LogSettings {
 
 /** A pino logger writing each line at once to stderr, as JSON or pretty text, and to the observers. */
 function createRoot(settings: LogSettings, fields: LogFields, observers: ReadonlySet<(record: LogRecord) => void>): Logger {
+  const { pino } = pinoModule();
   const stderr = pino.destination({ dest: 2, sync: true });
-  const pretty = settings.format === 'pretty' ? prettyFactory({ colorize: settings.colors, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid', singleLine: true }) : undefined;
+  const pretty = settings.format === 'pretty' ? pinoPretty().prettyFactory({ colorize: settings.colors, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid', singleLine: true }) : undefined;
   const destination = {
     write(line: string): void {
       for (const observer of observers) observer(JSON.parse(line) as LogRecord);

@@ -1,8 +1,11 @@
 // The worker-thread pool of one job: piscina with one long-running task per thread (the thread's
 // actors), event loops left free (atomics disabled) so that timers and Atomics.waitAsync work.
 
-import { Piscina } from 'piscina';
+import { lazyModule } from '../core/lazy-module.js';
 import type { ActorMetrics, ThreadTask } from '../actors/thread-task.js';
+
+/** piscina, loaded in the main thread only (a worker imports this file through the job script but starts no pool). */
+const piscinaModule = lazyModule<typeof import('piscina')>('piscina');
 
 export interface WorkerPool {
   run(task: ThreadTask, transfer: readonly unknown[]): Promise<ActorMetrics[]>;
@@ -10,6 +13,7 @@ export interface WorkerPool {
 }
 
 export function createWorkerPool(threads: number): WorkerPool {
+  const { Piscina } = piscinaModule();
   const piscina = new Piscina({
     filename: new URL('./worker-bootstrap.cjs', import.meta.url).href,
     minThreads: threads,

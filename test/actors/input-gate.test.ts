@@ -11,7 +11,7 @@ import { Doorbells } from '../../src/actors/channels/doorbell.js';
 import { FrameKind } from '../../src/actors/channels/frame-kinds.js';
 import { RingBuffer } from '../../src/actors/channels/ring-buffer.js';
 import { InputGate, type GateElement } from '../../src/actors/input-gate.js';
-import { logger, observeLogs, type LogRecord } from '../../src/core/log.js';
+import { lazyLogger, observeLogs, type LogRecord } from '../../src/core/log.js';
 import type { ControlElement } from '../../src/core/stream-element.js';
 import { STALL_WARNING_MS } from '../../src/time/watermark-stall.js';
 
@@ -39,7 +39,7 @@ function gate(inputs: number[], clock: () => number = () => 0): { gate: InputGat
     };
   });
   const specs = channels.map((c, i) => ({ ring: c.ring, producerActor: i + 1, inputIndex: inputs[i]!, producer: `producer ${i}` }));
-  const log = logger().child({ operator: 'test', subtask: 0 });
+  const log = lazyLogger({ operator: 'test', subtask: 0 });
   return { gate: new InputGate(specs, bells, clock, 'test', 'exactly-once', log), channels };
 }
 

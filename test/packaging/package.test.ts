@@ -158,7 +158,7 @@ describe('the npm package', () => {
   const project = (): string => join(dir, 'project');
 
   it('ships the build, its .d.ts, the sources its maps point at and LICENSE; no tests or benchmarks', () => {
-    for (const path of ['package.json', 'LICENSE', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/runtime/worker-bootstrap.cjs', 'src/index.ts']) {
+    for (const path of ['package.json', 'LICENSE', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/runtime/worker-bootstrap.cjs', 'dist/lib/index.js', 'dist/lib/main.js', 'dist/lib/worker-entry.js', 'dist/lib/worker-bootstrap.cjs', 'src/index.ts']) {
       assert.ok(packed.includes(path), `${path} is not in the tarball`);
     }
     assert.ok(packed.filter((p) => p.endsWith('.d.ts')).length > 10, 'few .d.ts files in the tarball');

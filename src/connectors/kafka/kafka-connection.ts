@@ -4,8 +4,12 @@
 // the cause.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { StreamError } from '../../core/errors.js';
+import { lazyModule } from '../../core/lazy-module.js';
+
+/** kafkajs, loaded when a job first talks to a broker. */
+export const kafkajs = lazyModule<typeof import('kafkajs')>('kafkajs');
 
 /** How long the source and sink keep retrying while no broker answers, unless set (ms). */
 export const DEFAULT_BROKER_TIMEOUT_MS = 60_000;
@@ -38,6 +42,7 @@ export function checkDuration(value: unknown, name: string, where: string): numb
  * message, not kafkajs's log lines.
  */
 export function createKafka(brokers: readonly string[], clientId: string): Kafka {
+  const { Kafka, logLevel } = kafkajs();
   return new Kafka({
     clientId,
     brokers: [...brokers],

@@ -6,11 +6,12 @@
 // the written sequence numbers with other records: the broker refuses it as out of order
 // (OUT_OF_ORDER_SEQUENCE_NUMBER) instead of dropping it as a duplicate.
 
-import { Partitioners, type ICustomPartitioner } from 'kafkajs';
+import type { ICustomPartitioner } from 'kafkajs';
+import { kafkajs } from './kafka-connection.js';
 
 /** Makes a partitioner (one per producer) that pins each keyless message to the partition it first chose. */
 export const stablePartitioner: ICustomPartitioner = () => {
-  const choose = Partitioners.DefaultPartitioner();
+  const choose = kafkajs().Partitioners.DefaultPartitioner();
   return (args) => {
     const { message } = args;
     if (message.partition !== undefined && message.partition !== null) return message.partition;

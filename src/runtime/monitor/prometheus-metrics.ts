@@ -2,10 +2,14 @@
 // latest samples when a registry is scraped. Labels as Flink's reporter has them: the job, the
 // task (an operator chain) or the operator, and the subtask; ids beside names, which may repeat.
 
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { lazyModule } from '../../core/lazy-module.js';
 import type { JobMonitor } from './job-monitor.js';
 import { monitoredJobs } from './monitored-jobs.js';
 import type { OperatorSubtaskMetrics, SubtaskDetails } from './rest-types.js';
+
+/** prom-client, loaded when metrics are first registered. */
+export const promClient = lazyModule<typeof import('prom-client')>('prom-client');
 
 const OPERATOR_LABELS = ['job', 'job_id', 'operator', 'operator_id', 'subtask'] as const;
 const TASK_LABELS = ['job', 'job_id', 'task', 'task_id', 'subtask'] as const;
@@ -39,7 +43,7 @@ function* operators(): Generator<{ labels: Labels; figures: OperatorSubtaskMetri
 
 /** A gauge set at each scrape from `values`. */
 function gauge(registry: Registry, name: string, help: string, labelNames: readonly string[], values: () => Iterable<[Labels, number | null]>): void {
-  new Gauge({
+  new (promClient().Gauge)({
     name,
     help,
     labelNames,
@@ -53,7 +57,7 @@ function gauge(registry: Registry, name: string, help: string, labelNames: reado
 
 /** A counter whose total is read at each scrape from `values` (the counts live in the workers). */
 function counter(registry: Registry, name: string, help: string, labelNames: readonly string[], values: () => Iterable<[Labels, number]>): void {
-  new Counter({
+  new (promClient().Counter)({
     name,
     help,
     labelNames,

@@ -1,10 +1,10 @@
-// The dashboard's built files (Vite's output, shipped in the package as dist/ui): found beside
-// this module, served by path with their content types, nothing outside their folder.
+// The dashboard's built files (Vite's output, shipped in the package as dist/ui): found
+// in the package, served by path with their content types, nothing outside their folder.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-version.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,10 +18,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The folder of the built dashboard: dist/ui from the compiled package, or from the sources run directly. */
+/** The folder of the built dashboard (dist/ui in the package), when it was built. */
 function uiFolder(): string | undefined {
-  const candidates = ['../../../ui/', '../../../dist/ui/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
-  return candidates.find((folder) => existsSync(join(folder, 'index.html')));
+  const folder = join(packageRoot(), 'dist', 'ui');
+  return existsSync(join(folder, 'index.html')) ? folder : undefined;
 }
 
 export interface StaticFile {

@@ -3,12 +3,12 @@
 // job that asks for it; it does not keep the process alive unless told to (`eddy run --ui`).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { StreamError } from '../../core/errors.js';
 import { packageVersion } from '../package-version.js';
 import { streamJob, streamOverview } from './event-streams.js';
 import { monitoredJobs } from './monitored-jobs.js';
-import { registerEddyMetrics } from './prometheus-metrics.js';
+import { promClient, registerEddyMetrics } from './prometheus-metrics.js';
 import { restAnswer } from './rest-api.js';
 import { StaticFiles } from './static-files.js';
 import type { ResolvedWebUIOptions } from './web-ui-options.js';
@@ -37,6 +37,7 @@ export function webServer(options: ResolvedWebUIOptions): Promise<WebServer> {
 }
 
 async function start(options: ResolvedWebUIOptions): Promise<WebServer> {
+  const { Registry, collectDefaultMetrics } = promClient();
   const registry = new Registry();
   registerEddyMetrics(registry);
   collectDefaultMetrics({ register: registry, prefix: 'eddy_' });

@@ -1,0 +1,3 @@
+// Benchmark script for start-up: imports eddy by its package name and does nothing else.
+
+import 'eddy';
