@@ -207,7 +207,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       reply: (value) => mainInput?.reply(value) ?? false,
     };
     const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
-    const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId) => createOperatorServices(this.nodes[nodeId]!, placement, services));
+    const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId, received) => createOperatorServices(this.nodes[nodeId]!, placement, services, received));
     if (restored !== undefined) {
       try {
         chain.initializeState(restored.parts);

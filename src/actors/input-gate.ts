@@ -30,6 +30,8 @@ export interface ChannelRecords {
   readonly kind: 'records';
   readonly values: unknown[];
   readonly timestamps: Float64Array | null;
+  /** The key group the sender hashed each record to (a keyed edge), else null. */
+  readonly keyGroups: Uint16Array | null;
   /** The head operator's input the records are for. */
   readonly input: number;
 }
@@ -148,9 +150,9 @@ export class InputGate {
       throw new StreamError('INTERNAL', `A frame of kind ${kind} came after the end of input on the channel from ${this.channels[channel]!.producer}`, { domain: 'internal' });
     }
     if (kind === FrameKind.DATA) {
-      const { values, timestamps } = this.decoder.decode(payload);
+      const { values, timestamps, keyGroups } = this.decoder.decode(payload);
       this.release(channel);
-      pending.push({ kind: 'records', values, timestamps, input: this.channels[channel]!.inputIndex });
+      pending.push({ kind: 'records', values, timestamps, keyGroups, input: this.channels[channel]!.inputIndex });
       return;
     }
     if (kind !== FrameKind.WATERMARK && kind !== FrameKind.WATERMARK_STATUS && kind !== FrameKind.BARRIER && kind !== FrameKind.END_OF_INPUT) {

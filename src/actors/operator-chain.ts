@@ -4,7 +4,7 @@
 // counts records in and out, and snapshots and restores its operators with their keyed state.
 
 import type { JobVertex, PlannedJob } from '../core/job-plan.js';
-import type { AnyOperator, OneInputOperator, Output, TwoInputOperator } from '../core/operator.js';
+import type { AnyOperator, OneInputOperator, Output, ReceivedKeyGroup, TwoInputOperator } from '../core/operator.js';
 import { END_OF_INPUT, type CheckpointBarrier } from '../core/stream-element.js';
 import type { KeyGroupStateSnapshot } from '../state/keyed-operator-state.js';
 import type { KeyedSnapshotTask } from '../state/keyed-snapshot-task.js';
@@ -211,6 +211,8 @@ export class OperatorChain {
     private readonly writers: readonly RecordWriter[],
     private readonly outputs: ReadonlyMap<number, NodeOutput>,
     isSource: boolean,
+    /** Where the actor puts the key group each record arrived with, for the head operator. */
+    readonly receivedKeyGroup: ReceivedKeyGroup,
   ) {
     this.inputs = isSource ? [outputs.get(headNodeId)!] : operators[0]!.inputs;
   }
@@ -335,8 +337,9 @@ export function buildOperatorChain(
   { nodes, uids, job }: Pick<PlannedJob, 'nodes' | 'uids' | 'job'>,
   vertex: JobVertex,
   writers: ReadonlyMap<number, RecordWriter>,
-  servicesOf: (nodeId: number) => OperatorServices,
+  servicesOf: (nodeId: number, receivedKeyGroup: ReceivedKeyGroup | undefined) => OperatorServices,
 ): OperatorChain {
+  const receivedKeyGroup: ReceivedKeyGroup = { value: -1 };
   const chained = new Map<number, ChainedOperator>();
   const outputs = new Map<number, NodeOutput>();
   for (let i = vertex.nodeIds.length - 1; i >= 0; i--) {
@@ -355,10 +358,10 @@ export function buildOperatorChain(
     const node = nodes[nodeId]!;
     if (node.createOperator !== undefined) {
       const twoInputs = node.inputs.some((input) => input.inputIndex === 1);
-      chained.set(nodeId, new ChainedOperator(nodeId, uids[nodeId]!, node.createOperator(), output, servicesOf(nodeId), twoInputs));
+      chained.set(nodeId, new ChainedOperator(nodeId, uids[nodeId]!, node.createOperator(), output, servicesOf(nodeId, nodeId === vertex.headNodeId ? receivedKeyGroup : undefined), twoInputs));
     }
   }
   const operators = vertex.nodeIds.flatMap((id) => chained.get(id) ?? []);
   const isSource = nodes[vertex.headNodeId]!.kind === 'source';
-  return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], outputs, isSource);
+  return new OperatorChain(vertex.headNodeId, operators, [...writers.values()], outputs, isSource, receivedKeyGroup);
 }

@@ -5,7 +5,7 @@
 import { StreamError } from '../core/errors.js';
 import type { Key } from '../core/key-groups.js';
 import type { MainThreadOutput } from '../core/main-thread-io.js';
-import type { OperatorContext, OperatorCounters, ProcessingTimeService } from '../core/operator.js';
+import type { OperatorContext, OperatorCounters, ProcessingTimeService, ReceivedKeyGroup } from '../core/operator.js';
 import type { StreamNode } from '../core/job-plan.js';
 import { KeyedOperatorState } from '../state/keyed-operator-state.js';
 import { attributedSync } from './operator-failure.js';
@@ -40,7 +40,11 @@ export interface OperatorServices {
   readonly counters: OperatorCounters;
 }
 
-export function createOperatorServices(node: StreamNode, placement: OperatorPlacement, actor: ActorServices): OperatorServices {
+/**
+ * The services of operator `node`; `receivedKeyGroup`: where the actor puts the key group each
+ * record arrived with, for the chain's head operator (others hash keys themselves).
+ */
+export function createOperatorServices(node: StreamNode, placement: OperatorPlacement, actor: ActorServices, receivedKeyGroup: ReceivedKeyGroup = { value: -1 }): OperatorServices {
   const nodeId = node.id;
   const processingTime: ProcessingTimeService = {
     now: () => actor.processingTime.now(),
@@ -64,6 +68,7 @@ export function createOperatorServices(node: StreamNode, placement: OperatorPlac
     maxParallelism: placement.maxParallelism,
     keySelector: node.keySelector as ((value: unknown) => Key) | undefined,
     keySelector2: node.keySelector2 as ((value: unknown) => Key) | undefined,
+    receivedKeyGroup,
     keyedState: keyedState?.backend,
     timerService: (target) => {
       if (keyedState === undefined) {

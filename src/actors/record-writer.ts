@@ -1,5 +1,6 @@
 // The producer side of network edges: per-channel batching of records into msgpack frames, the
-// partitioners that pick a channel per record (forward, rebalance, hash by key group, broadcast),
+// partitioners that pick a channel per record (forward, rebalance, hash by key group, broadcast;
+// a hashed record's key group travels with it),
 // and the queue of frames waiting for room in a full ring (backpressure).
 
 import { StreamError } from '../core/errors.js';
@@ -41,6 +42,8 @@ export class ChannelWriter {
   private values: unknown[] = [];
   private readonly timestamps = new Float64Array(BATCH_SIZE);
   private hasTimestamps = false;
+  /** The key group of each batched record, on a keyed edge (made at its first record). */
+  private keyGroups: Uint16Array | null = null;
   private readonly queued: { kind: number; payload: Uint8Array }[] = [];
 
   constructor(
@@ -61,13 +64,19 @@ export class ChannelWriter {
     if (n + 1 === BATCH_SIZE) this.flush();
   }
 
+  /** Adds a record of a keyed edge with the key group it was hashed to, which travels with it. */
+  addKeyed(value: unknown, timestamp: number, keyGroup: number): void {
+    (this.keyGroups ??= new Uint16Array(BATCH_SIZE))[this.values.length] = keyGroup;
+    this.add(value, timestamp);
+  }
+
   /** Sends the records batched so far. */
   flush(): void {
     if (this.values.length === 0) return;
     const values = this.values;
     this.values = [];
     try {
-      this.writeBatch(values, this.hasTimestamps ? this.timestamps.subarray(0, values.length) : null);
+      this.writeBatch(values, this.hasTimestamps ? this.timestamps.subarray(0, values.length) : null, this.keyGroups?.subarray(0, values.length) ?? null);
     } catch (error) {
       throw tagged(this.producerNodeId, error);
     }
@@ -80,8 +89,8 @@ export class ChannelWriter {
     this.send(frame.kind, frame.payload);
   }
 
-  private writeBatch(values: unknown[], timestamps: Float64Array | null): void {
-    const frame = this.encoder.encode(values, timestamps, values.length);
+  private writeBatch(values: unknown[], timestamps: Float64Array | null, keyGroups: Uint16Array | null): void {
+    const frame = this.encoder.encode(values, timestamps, values.length, keyGroups);
     if (frame.length <= this.ring.maxPayload) {
       this.send(FrameKind.DATA, frame);
       return;
@@ -95,8 +104,8 @@ export class ChannelWriter {
       );
     }
     const half = values.length >>> 1;
-    this.writeBatch(values.slice(0, half), timestamps?.subarray(0, half) ?? null);
-    this.writeBatch(values.slice(half), timestamps?.subarray(half) ?? null);
+    this.writeBatch(values.slice(0, half), timestamps?.subarray(0, half) ?? null, keyGroups?.subarray(0, half) ?? null);
+    this.writeBatch(values.slice(half), timestamps?.subarray(half) ?? null, keyGroups?.subarray(half) ?? null);
   }
 
   private send(kind: number, payload: Uint8Array): void {
@@ -190,7 +199,7 @@ class HashWriter extends RecordWriter {
 
   collect(value: unknown, timestamp: number): void {
     const group = keyGroupOf(this.keySelector(value), this.maxParallelism, this.where);
-    this.channels[this.channelOfKeyGroup[group]!]!.add(value, timestamp);
+    this.channels[this.channelOfKeyGroup[group]!]!.addKeyed(value, timestamp, group);
   }
 }
 

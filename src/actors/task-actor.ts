@@ -129,7 +129,7 @@ export class TaskActor {
       }
       switch (element.kind) {
         case 'records':
-          await this.processBatch(element.values, element.timestamps, this.chain.inputs[element.input]!);
+          await this.processBatch(element.values, element.timestamps, element.keyGroups, this.chain.inputs[element.input]!);
           gate.watchEventTime();
           break;
         case 'watermark':
@@ -179,9 +179,11 @@ export class TaskActor {
     return false;
   }
 
-  private async processBatch(values: unknown[], timestamps: Float64Array | null, input: Downstream): Promise<void> {
+  private async processBatch(values: unknown[], timestamps: Float64Array | null, keyGroups: Uint16Array | null, input: Downstream): Promise<void> {
     const pending = this.pending;
+    const received = this.chain.receivedKeyGroup;
     for (let i = 0; i < values.length; i++) {
+      received.value = keyGroups === null ? -1 : keyGroups[i]!;
       input.collect(values[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       if (!pending.isEmpty) await pending.drain();
     }

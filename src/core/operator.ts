@@ -43,6 +43,15 @@ export interface OperatorCounters {
   lateRecordsDropped: number;
 }
 
+/**
+ * The key group the sender hashed the record being processed to, when it came over a keyed edge
+ * (`value` -1 otherwise): the keyed operator at the head of a chain takes it instead of hashing
+ * the key again. Set by the task actor before each record, taken (and reset) by the first use.
+ */
+export interface ReceivedKeyGroup {
+  value: number;
+}
+
 /** What the runtime tells an operator about where it runs, and the state it owns for it. */
 export interface OperatorContext {
   /** The operator's name, from `.name()` or its default. */
@@ -55,6 +64,8 @@ export interface OperatorContext {
   readonly keySelector: ((value: unknown) => Key) | undefined;
   /** Key selector of the second input of a keyed two-input operator. */
   readonly keySelector2: ((value: unknown) => Key) | undefined;
+  /** The key group of the record being processed, as its sender computed it (the chain's head operator only). */
+  readonly receivedKeyGroup: ReceivedKeyGroup;
   /**
    * The keyed state of this operator subtask (operators after `keyBy`; `undefined` otherwise),
    * created and snapshotted by the task actor, per key group.

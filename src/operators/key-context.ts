@@ -1,11 +1,15 @@
-// The keyed side of an operator after keyBy: extracts each record's key, finds its key group,
-// checks this subtask owns it, and makes it the current key of the operator's keyed state (which
+// The keyed side of an operator after keyBy: extracts each record's key, takes the key group its
+// sender hashed it to (hashing it here only for records that came without one, and every
+// VERIFY_EVERY-th record to check the sender agrees), checks this subtask owns it, and makes it the current key of the operator's keyed state (which
 // the task actor owns and hands in) before the operator touches state.
 
 import { StreamError } from '../core/errors.js';
 import { formatKey, keyGroupOf, type Key } from '../core/key-groups.js';
-import type { OperatorContext } from '../core/operator.js';
+import type { OperatorContext, ReceivedKeyGroup } from '../core/operator.js';
 import type { KeyedStateBackend } from '../core/state.js';
+
+/** Of the records that arrive with their key group, the first and then one in this many are hashed again to check it. */
+const VERIFY_EVERY = 1024;
 
 export class KeyContext {
   readonly backend: KeyedStateBackend;
@@ -15,6 +19,9 @@ export class KeyContext {
   private readonly lastKeyGroup: number;
   /** The operator's name, for the errors of a bad key. */
   private readonly where: string;
+  private readonly received: ReceivedKeyGroup;
+  /** Received key groups to take before the next is checked. */
+  private untilVerified = 0;
 
   constructor(private readonly ctx: OperatorContext) {
     if (ctx.keySelector === undefined || ctx.keyedState === undefined) {
@@ -26,12 +33,26 @@ export class KeyContext {
     this.firstKeyGroup = this.backend.keyGroupRange.start;
     this.lastKeyGroup = this.backend.keyGroupRange.end;
     this.where = ctx.operatorName;
+    this.received = ctx.receivedKeyGroup;
   }
 
   /** Makes `value`'s key the current key of the state backend (`selector`: the second input's, for two-input operators). */
   setCurrentKeyOf(value: unknown, selector: (value: unknown) => Key = this.keySelector): void {
     const key = selector(value);
-    const keyGroup = keyGroupOf(key, this.maxParallelism, this.where);
+    const sent = this.received.value;
+    let keyGroup: number;
+    if (sent < 0) {
+      keyGroup = keyGroupOf(key, this.maxParallelism, this.where);
+    } else {
+      // The sender hashed this record's key with the same selector: take its key group, once.
+      this.received.value = -1;
+      keyGroup = sent;
+      if (this.untilVerified-- === 0) {
+        this.untilVerified = VERIFY_EVERY - 1;
+        const here = keyGroupOf(key, this.maxParallelism, this.where);
+        if (here !== sent) throw this.notOwned(key, here);
+      }
+    }
     if (keyGroup < this.firstKeyGroup || keyGroup > this.lastKeyGroup) throw this.notOwned(key, keyGroup);
     this.backend.setCurrentKey(key, keyGroup);
   }

@@ -55,8 +55,8 @@ test('records come with the input of their channel; the watermark is the minimum
   a!.records('x', 'y');
   b!.records(7);
   assert.deepEqual(drain(g), [
-    { kind: 'records', values: ['x', 'y'], timestamps: null, input: 0 },
-    { kind: 'records', values: [7], timestamps: null, input: 1 },
+    { kind: 'records', values: ['x', 'y'], timestamps: null, keyGroups: null, input: 0 },
+    { kind: 'records', values: [7], timestamps: null, keyGroups: null, input: 1 },
   ]);
   a!.send({ kind: 'watermark', timestamp: 10 });
   assert.deepEqual(drain(g), [], 'the other channel still holds the watermark back');
@@ -100,13 +100,13 @@ test('exactly-once: a channel that delivered a barrier is blocked until every ch
   a!.send(barrier);
   a!.records('after the barrier');
   b!.records('before the barrier');
-  assert.deepEqual(g.poll(), { kind: 'records', values: ['before the barrier'], timestamps: null, input: 0 }, 'channel a is blocked behind its barrier');
+  assert.deepEqual(g.poll(), { kind: 'records', values: ['before the barrier'], timestamps: null, keyGroups: null, input: 0 }, 'channel a is blocked behind its barrier');
   assert.equal(g.poll(), null);
   assert.equal(g.hasReadableInput(), false, 'only the blocked channel has a frame');
   b!.send(barrier);
   assert.deepEqual(drain(g), [
     { kind: 'checkpoint', barrier, alignmentMs: 0 },
-    { kind: 'records', values: ['after the barrier'], timestamps: null, input: 0 },
+    { kind: 'records', values: ['after the barrier'], timestamps: null, keyGroups: null, input: 0 },
   ]);
 });
 

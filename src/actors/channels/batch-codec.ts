@@ -1,5 +1,6 @@
-// The encoding of record batches on a channel (DATA frames): a timestamp column plus msgpack of
-// the values, with errors that name what in a record cannot cross threads.
+// The encoding of record batches on a channel (DATA frames): a timestamp column, the key groups
+// the sender hashed the records to (on keyed edges), and msgpack of the values, with errors that
+// name what in a record cannot cross threads.
 
 import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
@@ -9,6 +10,7 @@ import { malformedFrame } from './frame-kinds.js';
 
 const BATCH_HEADER_BYTES = 8;
 const HAS_TIMESTAMPS = 1;
+const HAS_KEY_GROUPS = 2;
 /** A decoder keeps its scratch buffer up to this size; larger batches get a one-off buffer. */
 const MAX_KEPT_SCRATCH = 1 << 20;
 const PLAIN_DATA =
@@ -21,6 +23,9 @@ const PLAIN_DATA =
 //   offset 4   u32 LE   flags: bit 0 = has timestamps
 //   offset 8   f64 x count, native byte order, only when bit 0 is set: each record's
 //              timestamp (ms), NaN = record without timestamp
+//   then       u16 x count, native byte order, padded to a multiple of 8 bytes, only when bit 1
+//              is set: the key group of each record, as the sender computed it (a keyed edge),
+//              so that the keyed consumer does not hash the key again
 //   then       msgpack array of `count` values (msgpackr, records extension, no shared
 //              structures: every batch decodes on its own)
 
@@ -47,12 +52,15 @@ export class BatchEncoder {
    * encoder's own buffer, valid until its next `encode`: copy it (`slice()`) to keep it. Throws
    * `StreamError('RECORD_NOT_ENCODABLE')` naming the field that cannot cross threads.
    */
-  encode(values: readonly unknown[], timestamps: Float64Array | null, count: number): Uint8Array {
+  encode(values: readonly unknown[], timestamps: Float64Array | null, count: number, keyGroups: Uint16Array | null = null): Uint8Array {
     if (!(count >= 0 && count <= values.length && Number.isInteger(count))) {
       throw new RangeError(`Batch count ${count} must be a whole number of at most ${values.length} (the values given).`);
     }
     if (timestamps !== null && timestamps.length < count) {
       throw new RangeError(`Batch of ${count} records has only ${timestamps.length} timestamps.`);
+    }
+    if (keyGroups !== null && keyGroups.length < count) {
+      throw new RangeError(`Batch of ${count} records has only ${keyGroups.length} key groups.`);
     }
     const items = count === values.length ? values : values.slice(0, count);
     let packed: Uint8Array;
@@ -62,7 +70,8 @@ export class BatchEncoder {
       throw notEncodable(items, error);
     }
     const stampBytes = timestamps === null ? 0 : count * Float64Array.BYTES_PER_ELEMENT;
-    const valuesAt = BATCH_HEADER_BYTES + stampBytes;
+    const groupsAt = BATCH_HEADER_BYTES + stampBytes;
+    const valuesAt = groupsAt + (keyGroups === null ? 0 : keyGroupBytes(count));
     const total = valuesAt + packed.length;
     if (total > this.out.length) {
       this.out = new Uint8Array(nextPowerOfTwo(total));
@@ -70,11 +79,12 @@ export class BatchEncoder {
     }
     const out = this.out;
     writeU32(out, 0, count);
-    writeU32(out, 4, timestamps === null ? 0 : HAS_TIMESTAMPS);
+    writeU32(out, 4, (timestamps === null ? 0 : HAS_TIMESTAMPS) | (keyGroups === null ? 0 : HAS_KEY_GROUPS));
     if (timestamps !== null) {
       const first = BATCH_HEADER_BYTES / Float64Array.BYTES_PER_ELEMENT;
       this.stamps.set(timestamps.length === count ? timestamps : timestamps.subarray(0, count), first);
     }
+    if (keyGroups !== null) new Uint16Array(out.buffer, groupsAt, count).set(keyGroups.length === count ? keyGroups : keyGroups.subarray(0, count));
     out.set(packed, valuesAt);
     return out.subarray(0, total);
   }
@@ -92,17 +102,24 @@ export class BatchDecoder {
   private scratch = Buffer.allocUnsafeSlow(1 << 16);
 
   /** Decodes a DATA payload (a view into a ring, or any bytes from `BatchEncoder.encode`). */
-  decode(payload: Uint8Array): { values: unknown[]; timestamps: Float64Array | null } {
+  decode(payload: Uint8Array): DecodedBatch {
     if (payload.length < BATCH_HEADER_BYTES) throw malformedFrame(`${payload.length} bytes`);
     const count = readU32(payload, 0);
-    const hasTimestamps = (readU32(payload, 4) & HAS_TIMESTAMPS) !== 0;
-    const valuesAt = BATCH_HEADER_BYTES + (hasTimestamps ? count * Float64Array.BYTES_PER_ELEMENT : 0);
+    const flags = readU32(payload, 4);
+    const hasTimestamps = (flags & HAS_TIMESTAMPS) !== 0;
+    const groupsAt = BATCH_HEADER_BYTES + (hasTimestamps ? count * Float64Array.BYTES_PER_ELEMENT : 0);
+    const valuesAt = groupsAt + ((flags & HAS_KEY_GROUPS) !== 0 ? keyGroupBytes(count) : 0);
     const length = payload.length - valuesAt;
     if (length < 1) throw malformedFrame(`${payload.length} bytes for ${count} records`);
     let timestamps: Float64Array | null = null;
     if (hasTimestamps) {
       timestamps = new Float64Array(count);
-      new Uint8Array(timestamps.buffer).set(payload.subarray(BATCH_HEADER_BYTES, valuesAt));
+      new Uint8Array(timestamps.buffer).set(payload.subarray(BATCH_HEADER_BYTES, groupsAt));
+    }
+    let keyGroups: Uint16Array | null = null;
+    if ((flags & HAS_KEY_GROUPS) !== 0) {
+      keyGroups = new Uint16Array(count);
+      new Uint8Array(keyGroups.buffer).set(payload.subarray(groupsAt, groupsAt + count * Uint16Array.BYTES_PER_ELEMENT));
     }
     let source = this.scratch;
     if (length > source.length) {
@@ -117,8 +134,20 @@ export class BatchDecoder {
       throw malformedFrame(error instanceof Error ? error.message : String(error));
     }
     if (!Array.isArray(values) || values.length !== count) throw malformedFrame(`expected ${count} records`);
-    return { values, timestamps };
+    return { values, timestamps, keyGroups };
   }
+}
+
+/** A decoded batch: its records, their timestamps and the key groups their sender hashed them to, when sent. */
+export interface DecodedBatch {
+  readonly values: unknown[];
+  readonly timestamps: Float64Array | null;
+  readonly keyGroups: Uint16Array | null;
+}
+
+/** Bytes of a batch's key-group column: two per record, padded so that the next column starts 8-aligned. */
+function keyGroupBytes(count: number): number {
+  return Math.ceil((count * Uint16Array.BYTES_PER_ELEMENT) / 8) * 8;
 }
 
 function readU32(bytes: Uint8Array, at: number): number {

@@ -1,5 +1,5 @@
 // The batch codec: record batches round-trip every supported type exactly (also straight out of
-// a ring), timestamps survive, unencodable records fail helpfully, malformed batches are internal errors.
+// a ring), timestamps and key groups survive, unencodable records fail helpfully, malformed batches are internal errors.
 
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
@@ -106,14 +106,29 @@ test('timestamps: present, absent, NaN for records without one, and only the fir
   assert.deepStrictEqual(batch.timestamps, stamps);
   const encoder = new BatchEncoder();
   const partial = new BatchDecoder().decode(encoder.encode(['a', 'b', 'c'], new Float64Array([1, 2, 3, 4]), 2));
-  assert.deepStrictEqual(partial, { values: ['a', 'b'], timestamps: new Float64Array([1, 2]) });
+  assert.deepStrictEqual(partial, { values: ['a', 'b'], timestamps: new Float64Array([1, 2]), keyGroups: null });
   assert.throws(() => encoder.encode(['a'], new Float64Array(0), 1), RangeError);
   assert.throws(() => encoder.encode(['a'], null, 2), RangeError);
 });
 
 test('an empty batch round-trips', () => {
-  assert.deepStrictEqual(roundTrip([]), { values: [], timestamps: null });
-  assert.deepStrictEqual(roundTrip([], new Float64Array(0)), { values: [], timestamps: new Float64Array(0) });
+  assert.deepStrictEqual(roundTrip([]), { values: [], timestamps: null, keyGroups: null });
+  assert.deepStrictEqual(roundTrip([], new Float64Array(0)), { values: [], timestamps: new Float64Array(0), keyGroups: null });
+});
+
+test('key groups travel with their records, with or without timestamps, for any count', () => {
+  const encoder = new BatchEncoder();
+  const decoder = new BatchDecoder();
+  for (const count of [1, 2, 3, 4, 5, 7, 8, 9, 1024]) {
+    const values = Array.from({ length: count }, (_, i) => ({ key: `k${i}`, n: i }));
+    const groups = Uint16Array.from({ length: count }, (_, i) => (i * 7919) % 32768);
+    const stamps = Float64Array.from({ length: count }, (_, i) => i * 1.5);
+    assert.deepStrictEqual(decoder.decode(encoder.encode(values, null, count, groups).slice()), { values, timestamps: null, keyGroups: groups });
+    assert.deepStrictEqual(decoder.decode(encoder.encode(values, stamps, count, groups).slice()), { values, timestamps: stamps, keyGroups: groups });
+  }
+  const partial = decoder.decode(encoder.encode(['a', 'b', 'c'], null, 2, new Uint16Array([4, 5, 6])));
+  assert.deepStrictEqual(partial.keyGroups, new Uint16Array([4, 5]));
+  assert.throws(() => encoder.encode(['a', 'b'], null, 2, new Uint16Array(1)), /only 1 key groups/);
 });
 
 test('class instances arrive as plain objects of their own fields; -0 arrives as 0', () => {
