@@ -64,17 +64,18 @@ export async function engineEfficiency(options: EfficiencyOptions): Promise<Effi
   });
 }
 
-/** Markdown table with ratios against the plain loop and against eddy p=1. */
+/** Markdown table with ratios against the plain loop (records/s and per CPU-second) and against eddy p=1. */
 export function efficiencyTable(rows: readonly EfficiencyRow[]): string {
   const base = rows[0]!.recordsPerSecond;
+  const basePerCpu = rows[0]!.recordsPerCpuSecond;
   const p1 = rows.find((r) => r.variant === 'eddy p=1')?.recordsPerSecond ?? Number.NaN;
   const lines = [
-    '| variant | records/s (median) | spread | records per CPU-second | vs plain loop | vs eddy p=1 |',
-    '|---|---|---|---|---|---|',
+    '| variant | records/s (median) | spread | records per CPU-second | vs plain loop | vs eddy p=1 | per CPU-second vs plain loop |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
         `| ${r.variant} | ${formatRate(r.recordsPerSecond)} | ±${r.spread.toFixed(0)} % | ${formatRate(r.recordsPerCpuSecond)} | ` +
-        `${(r.recordsPerSecond / base).toFixed(2)} | ${r.variant.startsWith('eddy') ? (r.recordsPerSecond / p1).toFixed(2) : ''} |`,
+        `${(r.recordsPerSecond / base).toFixed(2)} | ${r.variant.startsWith('eddy') ? (r.recordsPerSecond / p1).toFixed(2) : ''} | ${(r.recordsPerCpuSecond / basePerCpu).toFixed(3)} |`,
     ),
   ];
   return lines.join('\n');

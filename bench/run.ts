@@ -1,6 +1,6 @@
 // `npm run bench -- <suite> [options]`: runs a benchmark suite, prints its table, and with
 // --write replaces the suite's section in bench/RESULTS.md. Suites: micro, efficiency, sensor,
-// latency, startup (run by default), and monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding and fraud-service (only when
+// latency, startup (run by default), and against (a suite here and in another checkout), monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding and fraud-service (only when
 // named: they take minutes, and the Kafka ones start a broker, which needs Java).
 
 import { Command, InvalidArgumentError } from 'commander';
@@ -13,6 +13,7 @@ import { kafkaChaosSuite } from './kafka/chaos.js';
 import { kafkaSuite } from './kafka/suite.js';
 import { idleCpuShare, latencyTable, singleRecordLatency } from './latency.js';
 import { monitoringCost } from './monitoring-cost.js';
+import { againstBaseline } from './against.js';
 import { sensorJob } from './sensor-job.js';
 import { startupSuite } from './startup.js';
 import { channelsBench } from './micro/channels.bench.js';
@@ -38,8 +39,10 @@ interface Options {
   runs?: number;
   seed: number;
   write: boolean;
-  /** startup: another built checkout whose jobs run alternated with these. */
+  /** startup, against: another built checkout whose jobs run alternated with these. */
   baseline?: string;
+  /** against: the suite to run in both checkouts (efficiency or sensor). */
+  suite?: string;
 }
 
 async function runSuite(suite: string, options: Options): Promise<void> {
@@ -68,6 +71,12 @@ async function runSuite(suite: string, options: Options): Promise<void> {
     case 'monitoring': {
       title = 'Monitoring cost: the keyed pipeline unwatched and watched (dashboard, live stream, /metrics)';
       body = await monitoringCost({ count: options.count, keys: 1000, rounds, parallelisms: [1, 2] });
+      break;
+    }
+    case 'against': {
+      if (options.baseline === undefined) throw new InvalidArgumentError('against needs --baseline <folder>: another built checkout of eddy.');
+      title = `This checkout against a baseline: ${options.suite ?? 'efficiency'}`;
+      body = againstBaseline({ baseline: options.baseline, suite: options.suite ?? 'efficiency', count: options.count, rounds });
       break;
     }
     case 'startup': {
@@ -121,13 +130,14 @@ async function runSuite(suite: string, options: Options): Promise<void> {
 
 await new Command()
   .name('bench')
-  .argument('[suites...]', 'micro, efficiency, sensor, latency, startup, monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding, fraud-service (default: the first five)')
+  .argument('[suites...]', 'micro, efficiency, sensor, latency, startup, against, monitoring, checkpoints, chaos, kafka, kafka-chaos, embedding, fraud-service (default: the first five)')
   .option('--count <n>', 'records per run (efficiency, sensor, monitoring)', positive, 10_000_000)
   .option('--duration <s>', 'seconds of load per run (fraud-service)', positive, 10)
   .option('--connections <n>', 'concurrent HTTP connections (fraud-service)', positive, 50)
   .option('--rounds <n>', 'rounds per variant (default 5; kafka 3; startup 15)', positive)
   .option('--runs <n>', 'chaos runs (default 200; kafka-chaos 40)', positive)
-  .option('--baseline <folder>', 'startup: also time the jobs of another built checkout of eddy, alternated')
+  .option('--baseline <folder>', 'startup, against: another built checkout of eddy, run alternated with this one')
+  .option('--suite <name>', 'against: the suite to run in both checkouts (efficiency or sensor; default efficiency)')
   .option('--seed <n>', 'seed of the chaos runs (default: from the clock; printed, to replay)', positive, Date.now() % 1_000_000)
   .option('--write', 'replace the suite\'s section in bench/RESULTS.md', false)
   .action(async (suites: string[], options: Options) => {
