@@ -1,8 +1,9 @@
 // The encoding of a subtask's snapshot in its checkpoint file: msgpack with the options records
 // use, so every value state may hold (a record, a bigint, a Map) is stored exactly.
 
-import { createRequire } from 'node:module';
+import type { Packr, Unpackr } from 'msgpackr';
 import { StreamError } from '../core/errors.js';
+import { lazyModule } from '../core/lazy-module.js';
 import { MSGPACK_OPTIONS } from '../core/msgpack-options.js';
 
 // msgpackr's CommonJS build, a second copy of its code beside the ES module the record codec
@@ -11,20 +12,27 @@ import { MSGPACK_OPTIONS } from '../core/msgpack-options.js';
 // encoder's property accesses megamorphic for the rest of the thread's life, and one small
 // snapshot halved a thread's record encoding rate (22.8 -> 11.9 M records/s, batches of 1024
 // `{ key, value }`; with its own copy: 23.1 -> 23.6). The bytes are the same either way.
-const { Packr, Unpackr } = createRequire(import.meta.url)('msgpackr') as typeof import('msgpackr');
+// Loaded when a thread first snapshots or restores: a job without checkpoints never loads it.
+const msgpackrCopy = lazyModule<typeof import('msgpackr')>('msgpackr');
 
-const packr = new Packr({
-  ...MSGPACK_OPTIONS,
-  writeFunction: () => {
-    throw new TypeError('functions cannot be stored in a checkpoint');
-  },
-});
-const unpackr = new Unpackr(MSGPACK_OPTIONS);
+let codec: { packr: Packr; unpackr: Unpackr } | undefined;
+
+function snapshotCodec(): NonNullable<typeof codec> {
+  if (codec !== undefined) return codec;
+  const msgpackr = msgpackrCopy();
+  const packr = new msgpackr.Packr({
+    ...MSGPACK_OPTIONS,
+    writeFunction: () => {
+      throw new TypeError('functions cannot be stored in a checkpoint');
+    },
+  });
+  return (codec = { packr, unpackr: new msgpackr.Unpackr(MSGPACK_OPTIONS) });
+}
 
 /** Encodes a snapshot (plain data) into bytes of its own: nothing is shared with the value afterwards. */
 export function encodeSnapshot(snapshot: unknown): Uint8Array {
   try {
-    return packr.pack(snapshot);
+    return snapshotCodec().packr.pack(snapshot);
   } catch (error) {
     throw new StreamError(
       'RECORD_NOT_ENCODABLE',
@@ -37,7 +45,7 @@ export function encodeSnapshot(snapshot: unknown): Uint8Array {
 
 /** Decodes a snapshot from its checkpoint file. */
 export function decodeSnapshot(bytes: Uint8Array): unknown {
-  return unpackr.unpack(bytes);
+  return snapshotCodec().unpackr.unpack(bytes);
 }
 
 /**
@@ -61,5 +69,5 @@ export function copyForSnapshot(value: unknown): unknown {
     return copy;
   }
   if (proto === Set.prototype) return new Set([...(value as Set<unknown>)].map(copyForSnapshot));
-  return unpackr.unpack(encodeSnapshot(value));
+  return snapshotCodec().unpackr.unpack(encodeSnapshot(value));
 }
