@@ -1,6 +1,8 @@
 // The jobs of this process that monitoring shows, running ones and the last that ended, and the
 // one sampling clock: while anything watches (the web server, a Prometheus registry, a progress
 // bar), every running job is sampled once per interval; while nothing does, nothing is sampled.
+// Shared by every copy of eddy loaded in the process (as the launch context is): `eddy run` may
+// be one copy (a global install, or the package's own command) and the job's `eddy` another.
 
 import type { JobMonitor } from './job-monitor.js';
 
@@ -51,5 +53,8 @@ class MonitoredJobs {
   }
 }
 
+const KEY = Symbol.for('eddy.monitored-jobs');
+const holder = globalThis as unknown as Record<symbol, MonitoredJobs | undefined>;
+
 /** The process's monitored jobs. */
-export const monitoredJobs = new MonitoredJobs();
+export const monitoredJobs: MonitoredJobs = (holder[KEY] ??= new MonitoredJobs());
