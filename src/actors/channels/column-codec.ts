@@ -6,18 +6,22 @@ import type { Packr, Unpackr } from 'msgpackr';
 import { malformedFrame } from './frame-kinds.js';
 import {
   ColumnKind,
-  gatherer,
-  isWellFormed,
+  columnWriter,
+  fieldsOf,
+  kindOf,
+  NOT_THIS_SHAPE,
   proposeShape,
   recordBuilder,
   ShapeForm,
   shapeId,
-  type Gather,
+  WRITTEN,
+  type ColumnOutput,
+  type ColumnWriter,
   type RecordShape,
 } from './record-shapes.js';
 
-// Column-encoded values (all offsets from the start of this section, which is 8-byte aligned in
-// its batch; numbers in native byte order, like the batch's timestamps):
+// Column-encoded values (offsets from the start of this section, which is 8-byte aligned in its
+// batch; numbers in native byte order, like the batch's timestamps):
 //
 //   offset 0   u8       form: 0 = scalars, 1 = tuples, 2 = objects (ShapeForm)
 //   offset 1   u8       0
@@ -25,17 +29,20 @@ import {
 //   offset 4   u32      key bytes: length of the keys (objects only, else 0)
 //   offset 8   UTF-8    the keys, a JSON array of strings in record order (objects only)
 //   then       u8 x width   each column's kind (ColumnKind)
-//   then, each column 8-byte aligned, one value per record:
+//   then, 8-byte aligned, each column's fixed part, each 8-byte aligned:
 //     number   f64 x count
 //     boolean  u8 x count (0 or 1)
-//     string   u32 block bytes, u32 1 if the block is ASCII, u32 x count: where each string ends
-//              in the block, in bytes; then the block: the strings' UTF-8, one after the other
+//     string   u32 x count: where each string ends in the column's block, in bytes
+//     msgpack  nothing
+//   then each string and msgpack column's variable part, in column order, each 8-byte aligned:
+//     string   u32 block bytes, u32 1 if the block is ASCII, then the block: the strings' UTF-8
+//              one after the other
 //     msgpack  u32 length, u32 0, then msgpack of an array of the column's values
 
 const NUMBER_BYTES = Float64Array.BYTES_PER_ELEMENT;
 const U32_BYTES = Uint32Array.BYTES_PER_ELEMENT;
 const SECTION_HEADER_BYTES = 8;
-const COLUMN_HEADER_BYTES = 8;
+const VARIABLE_HEADER_BYTES = 8;
 /** Shapes (encoder) or record builders (decoder) kept; beyond, the cache starts again. */
 const MAX_CACHED_SHAPES = 256;
 /**
@@ -44,21 +51,37 @@ const MAX_CACHED_SHAPES = 256;
  */
 const SHORT_STRING_LENGTH = 13;
 
-/** What the encoder keeps per shape: how to gather records and the section's first bytes. */
-interface EncoderShape {
-  width: number;
-  gather: Gather;
-  /** Form, width, key bytes and keys: the section up to the column kinds. */
+/** How the encoder writes records of one shape with columns of given kinds. */
+interface ColumnPlan {
+  kinds: readonly ColumnKind[];
+  /** The section up to and with the column kinds. */
   head: Uint8Array;
+  write: ColumnWriter;
+}
+
+/** What the encoder keeps per shape. */
+interface EncoderShape {
+  shape: RecordShape;
+  /** Form, width, key bytes and keys: the section up to the column kinds. */
+  keysHead: Uint8Array;
+  /** The shape's plans, by their kinds (as a string of kind digits). */
+  plans: Map<string, ColumnPlan>;
+  /** The plan of the kinds the first record of the latest batch proposed, tried first. */
+  proposed: ColumnPlan | null;
 }
 
 /** Writes batches whose records have one shape as columns. Not re-entrant; one per thread. */
 export class ColumnEncoder {
   private bytes = new Uint8Array(1 << 16);
   private text = Buffer.from(this.bytes.buffer);
-  private numbers = new Float64Array(this.bytes.buffer);
-  private words = new Uint32Array(this.bytes.buffer);
-  private at = 0;
+  private readonly out: ColumnOutput = {
+    numbers: new Float64Array(this.bytes.buffer),
+    bytes: this.bytes,
+    words: new Uint32Array(this.bytes.buffer),
+    positions: [],
+    joined: [],
+    msgpack: [],
+  };
   private readonly shapes = new Map<string, EncoderShape>();
   private last: EncoderShape | null = null;
 
@@ -70,38 +93,20 @@ export class ColumnEncoder {
    * `encode`; null when the records do not all have one shape or no column would be flat.
    */
   encode(values: readonly unknown[]): Uint8Array | null {
-    const count = values.length;
-    if (count === 0) return null;
-    const gathered = this.gather(values);
-    if (gathered === null) return null;
-    const { shape, columns } = gathered;
-    const kinds = columns.map(kindOf);
-    if (kinds.every((kind) => kind === ColumnKind.MSGPACK)) return null;
-    this.at = 0;
-    this.reserve(shape.head.length + kinds.length + NUMBER_BYTES);
-    this.bytes.set(shape.head);
-    this.bytes.set(kinds, shape.head.length);
-    this.at = align(shape.head.length + kinds.length);
-    for (let j = 0; j < columns.length; j++) this.writeColumn(kinds[j]!, columns[j]!);
-    return this.bytes.subarray(0, this.at);
-  }
-
-  /** The shape of all records with each field's values, or null if they have no one shape. */
-  private gather(values: readonly unknown[]): { shape: EncoderShape; columns: unknown[][] } | null {
-    const count = values.length;
+    if (values.length === 0) return null;
     const last = this.last;
     if (last !== null) {
-      const columns = newColumns(last.width, count);
-      if (last.gather(values, count, columns)) return { shape: last, columns };
+      const end = this.write(last, values);
+      if (end !== NOT_THIS_SHAPE) return end === null ? null : this.bytes.subarray(0, end);
     }
     const proposed = proposeShape(values[0]);
     if (proposed === null) return null;
     const shape = this.shapeFor(proposed);
     if (shape === last) return null;
-    const columns = newColumns(shape.width, count);
-    if (!shape.gather(values, count, columns)) return null;
+    const end = this.write(shape, values);
+    if (end === NOT_THIS_SHAPE) return null;
     this.last = shape;
-    return { shape, columns };
+    return end === null ? null : this.bytes.subarray(0, end);
   }
 
   private shapeFor(proposed: RecordShape): EncoderShape {
@@ -109,86 +114,124 @@ export class ColumnEncoder {
     let shape = this.shapes.get(id);
     if (shape === undefined) {
       if (this.shapes.size >= MAX_CACHED_SHAPES) this.shapes.clear();
-      shape = { width: proposed.width, gather: gatherer(proposed), head: sectionHead(proposed) };
+      shape = { shape: proposed, keysHead: sectionHead(proposed), plans: new Map(), proposed: null };
       this.shapes.set(id, shape);
     }
     return shape;
   }
 
-  private writeColumn(kind: ColumnKind, column: unknown[]): void {
-    switch (kind) {
-      case ColumnKind.NUMBER:
-        return this.writeNumbers(column as number[]);
-      case ColumnKind.BOOLEAN:
-        return this.writeBooleans(column as boolean[]);
-      case ColumnKind.STRING:
-        return this.writeStrings(column as string[]);
-      case ColumnKind.MSGPACK:
-        return this.writeMsgpack(column);
+  /**
+   * Writes the section for records of `shape`: with the plan the previous batch's first record
+   * proposed, else the one this batch's first record proposes, turning a column to msgpack when a
+   * later value is not of its kind. Returns where the section ends; NOT_THIS_SHAPE; or null when
+   * every column would be msgpack.
+   */
+  private write(shape: EncoderShape, values: readonly unknown[]): number | null {
+    const count = values.length;
+    let reproposed = shape.proposed === null;
+    let plan = shape.proposed ?? this.propose(shape, values[0]);
+    for (;;) {
+      if (plan.kinds.every((kind) => kind === ColumnKind.MSGPACK)) return null;
+      const variableAt = this.layOut(plan, count);
+      const result = plan.write(values, count, this.out);
+      if (result === WRITTEN) return this.writeVariableParts(plan.kinds, variableAt, count);
+      if (result === NOT_THIS_SHAPE) return NOT_THIS_SHAPE;
+      if (!reproposed) {
+        reproposed = true;
+        const proposed = this.propose(shape, values[0]);
+        if (proposed !== plan) {
+          plan = proposed;
+          continue;
+        }
+      }
+      plan = this.planFor(shape, plan.kinds.map((kind, j) => (j === result ? ColumnKind.MSGPACK : kind)));
     }
   }
 
-  private writeNumbers(column: number[]): void {
-    this.reserve(column.length * NUMBER_BYTES);
-    const numbers = this.numbers;
-    const first = this.at / NUMBER_BYTES;
-    for (let i = 0; i < column.length; i++) numbers[first + i] = column[i]!;
-    this.at += column.length * NUMBER_BYTES;
+  /** The plan of the kinds `first`'s fields propose, kept as the shape's first try. */
+  private propose(shape: EncoderShape, first: unknown): ColumnPlan {
+    shape.proposed = this.planFor(shape, fieldsOf(shape.shape, first).map(kindOf));
+    return shape.proposed;
   }
 
-  private writeBooleans(column: boolean[]): void {
-    this.reserve(column.length);
-    const bytes = this.bytes;
-    const first = this.at;
-    for (let i = 0; i < column.length; i++) bytes[first + i] = column[i]! ? 1 : 0;
-    this.at = align(first + column.length);
-  }
-
-  private writeStrings(column: string[]): void {
-    const count = column.length;
-    this.reserve(COLUMN_HEADER_BYTES + count * U32_BYTES);
-    const head = this.at / U32_BYTES;
-    const ends = head + COLUMN_HEADER_BYTES / U32_BYTES;
-    // One write of all strings joined is much faster than one per string. The strings are well
-    // formed (see kindOf), so the joined UTF-8 is each string's UTF-8 in turn.
-    let joined = '';
-    for (let i = 0; i < count; i++) {
-      joined += column[i]!;
-      this.words[ends + i] = joined.length;
+  private planFor(shape: EncoderShape, kinds: ColumnKind[]): ColumnPlan {
+    const id = kinds.join('');
+    let plan = shape.plans.get(id);
+    if (plan === undefined) {
+      const head = new Uint8Array(shape.keysHead.length + kinds.length);
+      head.set(shape.keysHead);
+      head.set(kinds, shape.keysHead.length);
+      plan = { kinds, head, write: columnWriter(shape.shape, kinds) };
+      shape.plans.set(id, plan);
     }
-    const blockAt = this.at + COLUMN_HEADER_BYTES + count * U32_BYTES;
-    this.at = blockAt;
-    this.reserve(joined.length * 3);
-    const blockBytes = this.text.write(joined, blockAt, 'utf8');
+    return plan;
+  }
+
+  /**
+   * Writes the section's head, makes room for the columns' fixed parts and sets where each
+   * starts (and slots for msgpack values); returns where the variable parts start.
+   */
+  private layOut(plan: ColumnPlan, count: number): number {
+    const { head, kinds } = plan;
+    let at = align(head.length);
+    this.reserve(0, at + kinds.length * count * NUMBER_BYTES);
+    this.bytes.set(head);
+    const { positions, msgpack } = this.out;
+    positions.length = 0;
+    msgpack.length = 0;
+    for (let j = 0; j < kinds.length; j++) {
+      const kind = kinds[j]!;
+      positions.push(kind === ColumnKind.NUMBER ? at / NUMBER_BYTES : kind === ColumnKind.STRING ? at / U32_BYTES : at);
+      if (kind === ColumnKind.MSGPACK) msgpack[j] = new Array<unknown>(count);
+      at += fixedPartBytes(kind, count);
+    }
+    return at;
+  }
+
+  private writeVariableParts(kinds: readonly ColumnKind[], variableAt: number, count: number): number {
+    let at = variableAt;
+    for (let j = 0; j < kinds.length; j++) {
+      if (kinds[j] === ColumnKind.STRING) at = this.writeStringBlock(j, at, count);
+      else if (kinds[j] === ColumnKind.MSGPACK) at = this.writeMsgpack(this.out.msgpack[j]!, at);
+    }
+    this.out.joined.length = 0;
+    this.out.msgpack.length = 0;
+    return at;
+  }
+
+  /** Writes string column j's block at `at`; its ends, in UTF-16 units so far, become bytes. */
+  private writeStringBlock(j: number, at: number, count: number): number {
+    const joined = this.out.joined[j]!;
+    this.reserve(at, VARIABLE_HEADER_BYTES + joined.length * 3);
+    // The strings are well formed (see kindOf), so their joined UTF-8 is each one's in turn.
+    const blockBytes = this.text.write(joined, at + VARIABLE_HEADER_BYTES, 'utf8');
     const ascii = blockBytes === joined.length;
-    if (!ascii) {
-      let end = 0;
-      for (let i = 0; i < count; i++) this.words[ends + i] = end += Buffer.byteLength(column[i]!, 'utf8');
-    }
-    this.words[head] = blockBytes;
-    this.words[head + 1] = ascii ? 1 : 0;
-    this.at = align(blockAt + blockBytes);
+    if (!ascii) utf8Ends(joined, this.out.words, this.out.positions[j]!, count);
+    this.out.words[at / U32_BYTES] = blockBytes;
+    this.out.words[at / U32_BYTES + 1] = ascii ? 1 : 0;
+    return align(at + VARIABLE_HEADER_BYTES + blockBytes);
   }
 
-  private writeMsgpack(column: unknown[]): void {
+  private writeMsgpack(column: unknown[], at: number): number {
     const packed = this.packr.pack(column);
-    this.reserve(COLUMN_HEADER_BYTES + packed.length);
-    this.words[this.at / U32_BYTES] = packed.length;
-    this.words[this.at / U32_BYTES + 1] = 0;
-    this.bytes.set(packed, this.at + COLUMN_HEADER_BYTES);
-    this.at = align(this.at + COLUMN_HEADER_BYTES + packed.length);
+    this.reserve(at, VARIABLE_HEADER_BYTES + packed.length);
+    this.out.words[at / U32_BYTES] = packed.length;
+    this.out.words[at / U32_BYTES + 1] = 0;
+    this.bytes.set(packed, at + VARIABLE_HEADER_BYTES);
+    return align(at + VARIABLE_HEADER_BYTES + packed.length);
   }
 
-  /** Makes room for `extra` more bytes (and alignment) past `at`, keeping what is written. */
-  private reserve(extra: number): void {
-    const needed = this.at + extra + NUMBER_BYTES;
+  /** Makes room for `extra` more bytes (and alignment) past `at`, keeping what lies before. */
+  private reserve(at: number, extra: number): void {
+    const needed = at + extra + NUMBER_BYTES;
     if (needed <= this.bytes.length) return;
     const grown = new Uint8Array(2 ** Math.ceil(Math.log2(needed)));
-    grown.set(this.bytes.subarray(0, this.at));
+    grown.set(this.bytes.subarray(0, at));
     this.bytes = grown;
     this.text = Buffer.from(grown.buffer);
-    this.numbers = new Float64Array(grown.buffer);
-    this.words = new Uint32Array(grown.buffer);
+    this.out.bytes = grown;
+    this.out.numbers = new Float64Array(grown.buffer);
+    this.out.words = new Uint32Array(grown.buffer);
   }
 }
 
@@ -204,29 +247,34 @@ function sectionHead(shape: RecordShape): Uint8Array {
   return head;
 }
 
-function newColumns(width: number, count: number): unknown[][] {
-  return Array.from({ length: width }, () => new Array<unknown>(count));
+/** The bytes of a column's fixed part, 8-byte aligned. */
+function fixedPartBytes(kind: ColumnKind, count: number): number {
+  switch (kind) {
+    case ColumnKind.NUMBER:
+      return count * NUMBER_BYTES;
+    case ColumnKind.BOOLEAN:
+      return align(count);
+    case ColumnKind.STRING:
+      return align(count * U32_BYTES);
+    default:
+      return 0;
+  }
 }
 
-/** How a column is written: flat when all its values are of one flat type, else msgpack. */
-function kindOf(column: unknown[]): ColumnKind {
-  switch (typeof column[0]) {
-    case 'number':
-      for (let i = 1; i < column.length; i++) if (typeof column[i] !== 'number') return ColumnKind.MSGPACK;
-      return ColumnKind.NUMBER;
-    case 'boolean':
-      for (let i = 1; i < column.length; i++) if (typeof column[i] !== 'boolean') return ColumnKind.MSGPACK;
-      return ColumnKind.BOOLEAN;
-    case 'string':
-      // msgpack replaces lone surrogates (with one to three U+FFFD, depending on the string's
-      // length): such strings go as msgpack so that they arrive exactly as msgpack makes them.
-      for (let i = 0; i < column.length; i++) {
-        const value = column[i];
-        if (typeof value !== 'string' || !isWellFormed(value)) return ColumnKind.MSGPACK;
-      }
-      return ColumnKind.STRING;
-    default:
-      return ColumnKind.MSGPACK;
+/**
+ * Turns the ends of the strings joined in `joined`, `words[first ..]` in UTF-16 units, into
+ * ends in UTF-8 bytes (for well-formed strings: a surrogate pair is 4 bytes).
+ */
+function utf8Ends(joined: string, words: Uint32Array, first: number, count: number): void {
+  let unit = 0;
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const end = words[first + i]!;
+    for (; unit < end; unit++) {
+      const code = joined.charCodeAt(unit);
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code < 0xdc00 ? 4 : code >= 0xdc00 && code < 0xe000 ? 0 : 3;
+    }
+    words[first + i] = bytes;
   }
 }
 
@@ -245,6 +293,9 @@ interface DecodingBuffer extends Buffer {
 /** Reads sections from `ColumnEncoder`. Not re-entrant; one per thread. */
 export class ColumnDecoder {
   private readonly builders = new Map<string, BuildRecords>();
+  /** The head (up to and with the kinds) of the latest section, and its builder. */
+  private lastHead = new Uint8Array(0);
+  private lastBuild: BuildRecords | null = null;
   private source: Buffer | null = null;
   private numbers: Float64Array = new Float64Array(0);
   private words: Uint32Array = new Uint32Array(0);
@@ -253,9 +304,9 @@ export class ColumnDecoder {
   constructor(private readonly unpackr: Unpackr) {}
 
   /**
-   * The `count` records of the section in `source` up to `end`. `source` must be 8-byte aligned
-   * and not shared memory (the strings are read with Buffer's decoders); the records share no
-   * memory with it.
+   * The `count` records of the section in `buffer` up to `end`. `buffer` must lie at an 8-byte
+   * aligned offset and not in shared memory (strings are read with Buffer's decoders); the
+   * records share no memory with it.
    */
   decode(buffer: Buffer, end: number, count: number): unknown[] {
     const source = buffer as DecodingBuffer;
@@ -268,35 +319,38 @@ export class ColumnDecoder {
     const build = this.builderFor(source, keysEnd, kindsEnd);
     const columns: ArrayLike<unknown>[] = [];
     const offsets: number[] = [];
+    // The variable parts follow all fixed parts.
     let at = align(kindsEnd);
+    for (let j = 0; j < width; j++) at += fixedPartBytes(source[keysEnd + j] as ColumnKind, count);
+    let fixedAt = align(kindsEnd);
     for (let j = 0; j < width; j++) {
       const kind = source[keysEnd + j] as ColumnKind;
+      if (at > end) throw malformedFrame(`${end} bytes of columns, column ${j} at ${at}`);
       switch (kind) {
         case ColumnKind.NUMBER:
           columns.push(this.numbers);
-          offsets.push(at / NUMBER_BYTES);
-          at += count * NUMBER_BYTES;
+          offsets.push(fixedAt / NUMBER_BYTES);
           break;
         case ColumnKind.BOOLEAN:
           columns.push(source);
-          offsets.push(at);
-          at = align(at + count);
+          offsets.push(fixedAt);
           break;
         case ColumnKind.STRING:
-          columns.push(this.readStrings(source, at, count));
+          columns.push(this.readStrings(source, fixedAt / U32_BYTES, at, count));
           offsets.push(0);
-          at = align(at + COLUMN_HEADER_BYTES + count * U32_BYTES + this.words[at / U32_BYTES]!);
+          at = align(at + VARIABLE_HEADER_BYTES + this.words[at / U32_BYTES]!);
           break;
         case ColumnKind.MSGPACK:
           columns.push(this.readMsgpack(source, at, count));
           offsets.push(0);
-          at = align(at + COLUMN_HEADER_BYTES + this.words[at / U32_BYTES]!);
+          at = align(at + VARIABLE_HEADER_BYTES + this.words[at / U32_BYTES]!);
           break;
         default:
           throw malformedFrame(`column kind ${kind as number}`);
       }
-      if (at > end) throw malformedFrame(`${end} bytes of columns, column ${j} ends at ${at}`);
+      fixedAt += fixedPartBytes(kind, count);
     }
+    if (at !== end) throw malformedFrame(`${end} bytes of columns that end at ${at}`);
     return build(columns, offsets, count);
   }
 
@@ -308,6 +362,7 @@ export class ColumnDecoder {
   }
 
   private builderFor(source: DecodingBuffer, keysEnd: number, kindsEnd: number): BuildRecords {
+    if (this.lastBuild !== null && sameBytes(this.lastHead, source, kindsEnd)) return this.lastBuild;
     const id = source.latin1Slice(0, kindsEnd);
     let build = this.builders.get(id);
     if (build === undefined) {
@@ -323,18 +378,19 @@ export class ColumnDecoder {
       build = recordBuilder(form, keys as string[], [...source.subarray(keysEnd, kindsEnd)] as ColumnKind[]);
       this.builders.set(id, build);
     }
+    this.lastHead = new Uint8Array(source.subarray(0, kindsEnd)); // a copy: Buffer#slice would be a view
+    this.lastBuild = build;
     return build;
   }
 
-  private readStrings(source: DecodingBuffer, at: number, count: number): string[] {
-    const head = at / U32_BYTES;
-    const ends = head + COLUMN_HEADER_BYTES / U32_BYTES;
-    const blockAt = at + COLUMN_HEADER_BYTES + count * U32_BYTES;
-    const blockEnd = blockAt + this.words[head]!;
+  /** The strings of the column whose ends are at `words[ends ..]` and whose block is at `at`. */
+  private readStrings(source: DecodingBuffer, ends: number, at: number, count: number): string[] {
     const words = this.words;
+    const blockAt = at + VARIABLE_HEADER_BYTES;
+    const blockEnd = blockAt + words[at / U32_BYTES]!;
     const strings: string[] = [];
     let start = blockAt;
-    if (words[head + 1] === 1) {
+    if (words[at / U32_BYTES + 1] === 1) {
       const block = source.latin1Slice(blockAt, blockEnd);
       for (let i = 0; i < count; i++) {
         const end = blockAt + words[ends + i]!;
@@ -353,9 +409,16 @@ export class ColumnDecoder {
   }
 
   private readMsgpack(source: Buffer, at: number, count: number): unknown[] {
-    const start = at + COLUMN_HEADER_BYTES;
+    const start = at + VARIABLE_HEADER_BYTES;
     const values: unknown = this.unpackr.unpack(source, { start, end: start + this.words[at / U32_BYTES]! });
     if (!Array.isArray(values) || values.length !== count) throw malformedFrame(`msgpack column of ${count} values`);
     return values;
   }
+}
+
+/** Whether `bytes` are the first `length` bytes of `source`. */
+function sameBytes(bytes: Uint8Array, source: Uint8Array, length: number): boolean {
+  if (bytes.length !== length) return false;
+  for (let i = 0; i < length; i++) if (bytes[i] !== source[i]) return false;
+  return true;
 }

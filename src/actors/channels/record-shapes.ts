@@ -32,13 +32,7 @@ export interface RecordShape {
 }
 
 /**
- * Copies field j of the first `count` records into `columns[j]`, checking on the way that each
- * record has the gatherer's shape; false as soon as one does not.
- */
-export type Gather = (values: readonly unknown[], count: number, columns: unknown[][]) => boolean;
-
-/**
- * The shape the first record of a batch proposes; null when it is not one the column encoding
+ * The first record of a batch proposes its shape; null when it is not one the column encoding
  * takes (whatever the other records are, the batch then goes as msgpack).
  */
 export function proposeShape(first: unknown): RecordShape | null {
@@ -49,8 +43,9 @@ export function proposeShape(first: unknown): RecordShape | null {
   if (typeof first !== 'object' || first === null || Object.getPrototypeOf(first) !== Object.prototype) return null;
   const keys = Object.keys(first);
   // msgpackr renames a `__proto__` key and replaces lone surrogates: such records go as msgpack,
-  // so that the column encoding never changes what arrives.
-  if (keys.some((key) => key === '__proto__' || !isWellFormed(key))) return null;
+  // so that the column encoding never changes what arrives. The column writer tells plain
+  // objects by their inherited `constructor`, which an own `constructor` key would hide.
+  if (keys.some((key) => key === '__proto__' || key === 'constructor' || !isWellFormed(key))) return null;
   return { form: ShapeForm.OBJECT, keys, width: keys.length };
 }
 
@@ -59,65 +54,127 @@ export function shapeId(shape: RecordShape): string {
   return shape.form === ShapeForm.OBJECT ? JSON.stringify(shape.keys) : `${shape.form}:${shape.width}`;
 }
 
-/** The generated function that gathers records of `shape` into columns. */
-export function gatherer(shape: RecordShape): Gather {
+/** The values of `record`'s fields, in column order (for the first record, to propose kinds). */
+export function fieldsOf(shape: RecordShape, record: unknown): unknown[] {
   switch (shape.form) {
     case ShapeForm.SCALAR:
-      return gatherScalars;
+      return [record];
     case ShapeForm.TUPLE:
-      return tupleGatherer(shape.width);
+      return Array.from({ length: shape.width }, (_, j) => (record as unknown[])[j]);
     case ShapeForm.OBJECT:
-      return objectGatherer(shape.keys);
+      return shape.keys.map((key) => (record as Record<string, unknown>)[key]);
   }
 }
 
-function gatherScalars(values: readonly unknown[], count: number, columns: unknown[][]): boolean {
-  const column = columns[0]!;
-  for (let i = 0; i < count; i++) {
-    const value = values[i];
-    const type = typeof value;
-    if (type !== 'number' && type !== 'string' && type !== 'boolean') return false;
-    column[i] = value;
+/** The kind of column a value would go into, were all the column's values like it. */
+export function kindOf(value: unknown): ColumnKind {
+  switch (typeof value) {
+    case 'number':
+      return ColumnKind.NUMBER;
+    case 'boolean':
+      return ColumnKind.BOOLEAN;
+    case 'string':
+      // msgpack replaces lone surrogates (with one to three U+FFFD, depending on the string's
+      // length): such strings go as msgpack so that they arrive exactly as msgpack makes them.
+      return isWellFormed(value) ? ColumnKind.STRING : ColumnKind.MSGPACK;
+    default:
+      return ColumnKind.MSGPACK;
   }
-  return true;
 }
 
-function tupleGatherer(length: number): Gather {
-  const copies = Array.from({ length }, (_, j) => `c${j}[i] = v[${j}];`).join(' ');
-  return generate(
-    ['isArray'],
-    `return function gather(values, count, columns) {
-      ${declareColumns(length)}
-      for (let i = 0; i < count; i++) {
-        const v = values[i];
-        if (!isArray(v) || v.length !== ${length}) return false;
-        ${copies}
-      }
-      return true;
-    };`,
-  )(Array.isArray) as Gather;
+/** Where a column writer writes, kept by the encoder (its typed arrays view one buffer). */
+export interface ColumnOutput {
+  numbers: Float64Array;
+  bytes: Uint8Array;
+  words: Uint32Array;
+  /**
+   * Per column, where its fixed part starts, in elements of the array it is written to: numbers
+   * for a number column, bytes for a boolean column, words for a string column (its ends).
+   */
+  positions: number[];
+  /** Per string column, its strings joined, written by the writer. */
+  joined: string[];
+  /** Per msgpack column, an array of `count` slots for its values, filled by the writer. */
+  msgpack: unknown[][];
 }
 
-function objectGatherer(keys: readonly string[]): Gather {
-  const copies = keys.map((key, j) => `c${j}[i] = v[${JSON.stringify(key)}];`).join(' ');
-  // `for in` lists own enumerable string keys in order (and inherited enumerable ones, of which
-  // Object.prototype has none unless polluted, in which case no record matches): a record with
-  // another key order, an extra or a missing key fails the comparison without allocating.
+/** What a column writer returns when it wrote all records. */
+export const WRITTEN = -1;
+/** What a column writer returns when a record does not have its shape. */
+export const NOT_THIS_SHAPE = -2;
+
+/**
+ * Writes the first `count` records into columns of the writer's kinds, checking on the way that
+ * each record has the writer's shape and each value the kind of its column. Returns WRITTEN,
+ * NOT_THIS_SHAPE, or the index of the first column with a value not of its kind.
+ */
+export type ColumnWriter = (values: readonly unknown[], count: number, out: ColumnOutput) => number;
+
+/** Generates the column writer for records of `shape` and columns of `kinds`. */
+export function columnWriter(shape: RecordShape, kinds: readonly ColumnKind[]): ColumnWriter {
+  const fields = kinds.map((kind, j) => {
+    const read =
+      shape.form === ShapeForm.SCALAR ? 'v' : shape.form === ShapeForm.TUPLE ? `v[${j}]` : `v[${JSON.stringify(shape.keys[j])}]`;
+    switch (kind) {
+      case ColumnKind.NUMBER:
+        return `const f${j} = ${read}; if (typeof f${j} !== 'number') return ${j}; numbers[p${j} + i] = f${j};`;
+      case ColumnKind.BOOLEAN:
+        return `const f${j} = ${read}; if (typeof f${j} !== 'boolean') return ${j}; bytes[p${j} + i] = f${j} ? 1 : 0;`;
+      case ColumnKind.STRING:
+        return (
+          `const f${j} = ${read}; if (typeof f${j} !== 'string' || !isWellFormed(f${j})) return ${j}; ` +
+          `s${j} += f${j}; words[p${j} + i] = s${j}.length;`
+        );
+      case ColumnKind.MSGPACK:
+        return `m${j}[i] = ${read};`;
+    }
+  });
+  const locals = kinds.flatMap((kind, j) =>
+    kind === ColumnKind.MSGPACK ? [`const m${j} = out.msgpack[${j}];`] : [`const p${j} = out.positions[${j}];`],
+  );
+  const strings = kinds.flatMap((kind, j) => (kind === ColumnKind.STRING ? [j] : []));
+  const shapeCheck =
+    shape.form === ShapeForm.SCALAR
+      ? ''
+      : shape.form === ShapeForm.TUPLE
+        ? `if (!isArray(v) || v.length !== ${shape.width}) return ${NOT_THIS_SHAPE};`
+        : objectCheck(shape.keys);
   return generate(
-    ['keys', 'getPrototypeOf', 'objectPrototype'],
-    `return function gather(values, count, columns) {
-      ${declareColumns(keys.length)}
+    ['isArray', 'isWellFormed'],
+    `return function write(values, count, out) {
+      const numbers = out.numbers, bytes = out.bytes, words = out.words;
+      ${locals.join('\n')}
+      ${strings.map((j) => `let s${j} = '';`).join(' ')}
       for (let i = 0; i < count; i++) {
         const v = values[i];
-        if (typeof v !== 'object' || v === null || getPrototypeOf(v) !== objectPrototype) return false;
-        let n = 0;
-        for (const key in v) if (key !== keys[n++]) return false;
-        if (n !== ${keys.length}) return false;
-        ${copies}
+        ${shapeCheck}
+        ${fields.join('\n')}
       }
-      return true;
+      ${strings.map((j) => `out.joined[${j}] = s${j};`).join(' ')}
+      return ${WRITTEN};
     };`,
-  )(keys, Object.getPrototypeOf, Object.prototype) as Gather;
+  )(Array.isArray, isWellFormed) as ColumnWriter;
+}
+
+/**
+ * Source that returns NOT_THIS_SHAPE unless `v` is a plain object with exactly `keys`, in order.
+ * A plain object's `constructor` is Object (a class instance's is its class, a null-prototype
+ * object has none; Object.getPrototypeOf costs several times more). `for in` lists own
+ * enumerable string keys in order (and inherited enumerable ones, of which Object.prototype has
+ * none unless polluted, in which case no record matches); comparing each with a literal finds
+ * another order, an extra or a missing key without allocating.
+ */
+function objectCheck(keys: readonly string[]): string {
+  const cases = keys.map((key, j) => `case ${j}: if (key !== ${JSON.stringify(key)}) return ${NOT_THIS_SHAPE}; break;`);
+  return `if (typeof v !== 'object' || v === null || v.constructor !== Object) return ${NOT_THIS_SHAPE};
+    let n = 0;
+    for (const key in v) {
+      switch (n++) {
+        ${cases.join('\n')}
+        default: return ${NOT_THIS_SHAPE};
+      }
+    }
+    if (n !== ${keys.length}) return ${NOT_THIS_SHAPE};`;
 }
 
 /**
