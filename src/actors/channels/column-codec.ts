@@ -56,6 +56,8 @@ const STRING_CHUNK_BYTES = 512;
 /** How the encoder writes records of one shape with columns of given kinds. */
 interface ColumnPlan {
   kinds: readonly ColumnKind[];
+  /** Whether every column is msgpack: then the batch goes as msgpack instead. */
+  allMsgpack: boolean;
   /** The section up to and with the column kinds. */
   head: Uint8Array;
   write: ColumnWriter;
@@ -99,16 +101,17 @@ export class ColumnEncoder {
     const last = this.last;
     if (last !== null) {
       const end = this.write(last, values);
-      if (end !== NOT_THIS_SHAPE) return end === null ? null : this.bytes.subarray(0, end);
+      if (end !== NOT_THIS_SHAPE && end !== null) return this.bytes.subarray(0, end);
     }
+    // Not the latest shape, or all msgpack as if it were: the first record proposes the shape.
     const proposed = proposeShape(values[0]);
     if (proposed === null) return null;
     const shape = this.shapeFor(proposed);
     if (shape === last) return null;
     const end = this.write(shape, values);
-    if (end === NOT_THIS_SHAPE) return null;
+    if (end === NOT_THIS_SHAPE || end === null) return null;
     this.last = shape;
-    return end === null ? null : this.bytes.subarray(0, end);
+    return this.bytes.subarray(0, end);
   }
 
   private shapeFor(proposed: RecordShape): EncoderShape {
@@ -133,11 +136,15 @@ export class ColumnEncoder {
     let reproposed = shape.proposed === null;
     let plan = shape.proposed ?? this.propose(shape, values[0]);
     for (;;) {
-      if (plan.kinds.every((kind) => kind === ColumnKind.MSGPACK)) return null;
-      const variableAt = this.layOut(plan, count);
-      const result = plan.write(values, count, this.out);
-      if (result === WRITTEN) return this.writeVariableParts(plan.kinds, variableAt, count);
-      if (result === NOT_THIS_SHAPE) return NOT_THIS_SHAPE;
+      // The column with a value not of its kind, if any.
+      let mismatch: number | null = null;
+      if (!plan.allMsgpack) {
+        const variableAt = this.layOut(plan, count);
+        const result = plan.write(values, count, this.out);
+        if (result === WRITTEN) return this.writeVariableParts(plan.kinds, variableAt, count);
+        if (result === NOT_THIS_SHAPE) return NOT_THIS_SHAPE;
+        mismatch = result;
+      }
       if (!reproposed) {
         reproposed = true;
         const proposed = this.propose(shape, values[0]);
@@ -146,7 +153,8 @@ export class ColumnEncoder {
           continue;
         }
       }
-      plan = this.planFor(shape, plan.kinds.map((kind, j) => (j === result ? ColumnKind.MSGPACK : kind)));
+      if (mismatch === null) return null;
+      plan = this.planFor(shape, plan.kinds.map((kind, j) => (j === mismatch ? ColumnKind.MSGPACK : kind)));
     }
   }
 
@@ -163,7 +171,8 @@ export class ColumnEncoder {
       const head = new Uint8Array(shape.keysHead.length + kinds.length);
       head.set(shape.keysHead);
       head.set(kinds, shape.keysHead.length);
-      plan = { kinds, head, write: columnWriter(shape.shape, kinds) };
+      const allMsgpack = kinds.every((kind) => kind === ColumnKind.MSGPACK);
+      plan = { kinds, allMsgpack, head, write: columnWriter(shape.shape, kinds) };
       shape.plans.set(id, plan);
     }
     return plan;

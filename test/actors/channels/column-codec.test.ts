@@ -251,6 +251,30 @@ test('records a column must not take fall back to msgpack and arrive as it makes
   assert.ok(isColumnEncoded(new BatchEncoder().encode([{ x: 1, y: 2 }, { x: 3, y: 4 }], null, 2)), 'plain objects go as columns');
 });
 
+test('an encoder learns each batch anew: a new shape, or flat kinds after msgpack ones, go as columns', () => {
+  const encoder = new BatchEncoder();
+  const decoder = new BatchDecoder();
+  const sequence: [unknown[], boolean][] = [
+    [[1, 2, 3], true],
+    [[{ a: 1, b: 'x' }, { a: 2, b: 'y' }], true],
+    [[{ a: null, b: null }], false],
+    [[{ a: 1, b: 'x' }], true],
+    [[{ a: 'x', b: 1 }], true],
+    [[{ a: 1, b: 'x' }, { a: 'x', b: 1 }], false],
+    [[{ a: 1, b: 'x' }, { a: 2, b: 1 }], true],
+    [[{ a: {}, b: [] }], false],
+    [[['t', 1]], true],
+    [[{ a: 1, b: 'x' }], true],
+    [[[{}, null]], false],
+    [[[1, 'x']], true],
+    [['s'], true],
+  ];
+  for (const [values, asColumns] of sequence) {
+    const batch = checkRoundTrip(values, encoder, decoder);
+    assert.equal(isColumnEncoded(batch), asColumns, `${JSON.stringify(values)} as columns: ${asColumns}`);
+  }
+});
+
 test('a function or a symbol in a column fails with the field named, also after column batches', () => {
   const encoder = new BatchEncoder();
   encoder.encode([{ id: 1, onEvent: 2 }], null, 1);
