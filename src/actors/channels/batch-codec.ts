@@ -33,7 +33,8 @@ const PLAIN_DATA =
  * booleans, null, undefined, Date, Map, Set, Buffer, typed arrays, ArrayBuffer; each arrives with
  * its own type. Class instances arrive as plain objects of their own enumerable properties,
  * without their prototype (as with `structuredClone`); `-0` arrives as `0`. One encoder per thread
- * is enough: it is not re-entrant, and it keeps no state between batches.
+ * is enough: it is not re-entrant. Between batches it keeps only what it learned of record shapes,
+ * never anything a decoder would need.
  */
 export class BatchEncoder {
   private readonly packr = new Packr({

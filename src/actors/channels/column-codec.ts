@@ -21,12 +21,12 @@ import {
 } from './record-shapes.js';
 
 // Column-encoded values (offsets from the start of this section, which is 8-byte aligned in its
-// batch; numbers in native byte order, like the batch's timestamps):
+// batch; the columns' numbers in native byte order, like the batch's timestamps):
 //
 //   offset 0   u8       form: 0 = scalars, 1 = tuples, 2 = objects (ShapeForm)
 //   offset 1   u8       0
-//   offset 2   u16      width: columns per record
-//   offset 4   u32      key bytes: length of the keys (objects only, else 0)
+//   offset 2   u16 LE   width: columns per record
+//   offset 4   u32 LE   key bytes: length of the keys (objects only, else 0)
 //   offset 8   UTF-8    the keys, a JSON array of strings in record order (objects only)
 //   then       u8 x width   each column's kind (ColumnKind)
 //   then, 8-byte aligned, each column's fixed part, each 8-byte aligned:
@@ -125,13 +125,23 @@ export class ColumnEncoder {
     return shape;
   }
 
+  /** Writes the section for records of `shape` (see writeWithPlans), keeping no values after. */
+  private write(shape: EncoderShape, values: readonly unknown[]): number | null {
+    try {
+      return this.writeWithPlans(shape, values);
+    } finally {
+      this.out.joined.length = 0;
+      this.out.msgpack.length = 0;
+    }
+  }
+
   /**
    * Writes the section for records of `shape`: with the plan the previous batch's first record
    * proposed, else the one this batch's first record proposes, turning a column to msgpack when a
    * later value is not of its kind. Returns where the section ends; NOT_THIS_SHAPE; or null when
    * every column would be msgpack.
    */
-  private write(shape: EncoderShape, values: readonly unknown[]): number | null {
+  private writeWithPlans(shape: EncoderShape, values: readonly unknown[]): number | null {
     const count = values.length;
     let reproposed = shape.proposed === null;
     let plan = shape.proposed ?? this.propose(shape, values[0]);
@@ -205,8 +215,6 @@ export class ColumnEncoder {
       if (kinds[j] === ColumnKind.STRING) at = this.writeStringBlock(j, at, count);
       else if (kinds[j] === ColumnKind.MSGPACK) at = this.writeMsgpack(this.out.msgpack[j]!, at);
     }
-    this.out.joined.length = 0;
-    this.out.msgpack.length = 0;
     return at;
   }
 
@@ -323,8 +331,8 @@ export class ColumnDecoder {
     const source = buffer as DecodingBuffer;
     if (end < SECTION_HEADER_BYTES) throw malformedFrame(`${end} bytes of columns`);
     this.viewsOf(source);
-    const width = source[2]! | (source[3]! << 8);
-    const keysEnd = SECTION_HEADER_BYTES + this.words[1]!;
+    const width = source.readUInt16LE(2);
+    const keysEnd = SECTION_HEADER_BYTES + source.readUInt32LE(4);
     const kindsEnd = keysEnd + width;
     if (kindsEnd > end) throw malformedFrame(`${end} bytes of columns for ${width} columns`);
     const build = this.builderFor(source, keysEnd, kindsEnd);
