@@ -9,9 +9,9 @@ import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
 import { Bench } from 'tinybench';
 import { BatchDecoder, BatchEncoder } from '../../src/actors/channels/batch-codec.js';
-import { MSGPACK_OPTIONS } from '../../src/core/msgpack-options.js';
 import { FrameKind } from '../../src/actors/channels/frame-kinds.js';
 import { RingBuffer } from '../../src/actors/channels/ring-buffer.js';
+import { MSGPACK_OPTIONS } from '../../src/core/msgpack-options.js';
 import { formatRate } from '../utils/stats.js';
 
 /** Frames through the ring per invocation of a ring task. */
