@@ -32,6 +32,12 @@ export interface RecordShape {
 }
 
 /**
+ * The most columns a shape may have: wider records (long arrays, objects of many keys) go as
+ * msgpack rather than as generated functions of that many fields.
+ */
+const MAX_COLUMNS = 256;
+
+/**
  * The first record of a batch proposes its shape; null when it is not one the column encoding
  * takes (whatever the other records are, the batch then goes as msgpack).
  */
@@ -39,9 +45,10 @@ export function proposeShape(first: unknown): RecordShape | null {
   if (typeof first === 'number' || typeof first === 'string' || typeof first === 'boolean') {
     return { form: ShapeForm.SCALAR, keys: [], width: 1 };
   }
-  if (Array.isArray(first)) return { form: ShapeForm.TUPLE, keys: [], width: first.length };
+  if (Array.isArray(first)) return first.length > MAX_COLUMNS ? null : { form: ShapeForm.TUPLE, keys: [], width: first.length };
   if (typeof first !== 'object' || first === null || Object.getPrototypeOf(first) !== Object.prototype) return null;
   const keys = Object.keys(first);
+  if (keys.length > MAX_COLUMNS) return null;
   // msgpackr renames a `__proto__` key and replaces lone surrogates: such records go as msgpack,
   // so that the column encoding never changes what arrives. The column writer tells plain
   // objects by their inherited `constructor`, which an own `constructor` key would hide.

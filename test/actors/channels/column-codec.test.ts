@@ -239,6 +239,8 @@ test('records a column must not take fall back to msgpack and arrive as it makes
     [{ x: new Date(5), y: 1n }, { x: new Date(6), y: 2n }],
     [{}, {}],
     [[], []],
+    [Array.from({ length: 300 }, (_, i) => i), Array.from({ length: 300 }, (_, i) => -i)],
+    [Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i]))],
   ];
   const encoder = new BatchEncoder();
   const decoder = new BatchDecoder();
@@ -249,6 +251,8 @@ test('records a column must not take fall back to msgpack and arrive as it makes
   assert.ok(!isColumnEncoded(new BatchEncoder().encode([new Point(1, 2), new Point(3, 4)], null, 2)), 'class instances go as msgpack');
   assert.ok(!isColumnEncoded(new BatchEncoder().encode([nullPrototype, nullPrototype], null, 2)), 'null prototypes go as msgpack');
   assert.ok(isColumnEncoded(new BatchEncoder().encode([{ x: 1, y: 2 }, { x: 3, y: 4 }], null, 2)), 'plain objects go as columns');
+  const wide = [Array.from({ length: 300 }, (_, i) => i)];
+  assert.ok(!isColumnEncoded(new BatchEncoder().encode(wide, null, 1)), 'records wider than MAX_COLUMNS go as msgpack');
 });
 
 test('an encoder learns each batch anew: a new shape, or flat kinds after msgpack ones, go as columns', () => {
