@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer';
 import type { Packr, Unpackr } from 'msgpackr';
 import { malformedFrame } from './frame-kinds.js';
 import {
+  CAN_GENERATE_CODE,
   ColumnKind,
   columnWriter,
   fieldsOf,
@@ -97,7 +98,7 @@ export class ColumnEncoder {
    * `encode`; null when the records do not all have one shape or no column would be flat.
    */
   encode(values: readonly unknown[]): Uint8Array | null {
-    if (values.length === 0) return null;
+    if (values.length === 0 || !CAN_GENERATE_CODE) return null;
     const last = this.last;
     if (last !== null) {
       const end = this.write(last, values);

@@ -230,6 +230,19 @@ function declareColumns(width: number): string {
 }
 
 /**
+ * Whether this thread may generate code: not under `--disallow-code-generation-from-strings`, in
+ * which case batches go as msgpack.
+ */
+export const CAN_GENERATE_CODE = ((): boolean => {
+  try {
+    generate([], '');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
  * Runs generated source, which returns the generated function. Keys enter the source only as JSON
  * string literals, which are valid JavaScript string literals for any key.
  */
