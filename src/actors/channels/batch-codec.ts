@@ -1,16 +1,19 @@
 // The encoding of record batches on a channel (DATA frames): a timestamp column, the key groups
-// the sender hashed the records to (on keyed edges), and msgpack of the values, with errors that
-// name what in a record cannot cross threads.
+// the sender hashed the records to (on keyed edges), and the values, column by column when the
+// records have one shape, else as msgpack; with errors that name what in a record cannot cross
+// threads.
 
 import { Buffer } from 'node:buffer';
 import { Packr, Unpackr } from 'msgpackr';
 import { StreamError } from '../../core/errors.js';
 import { MSGPACK_OPTIONS } from '../../core/msgpack-options.js';
+import { ColumnDecoder, ColumnEncoder } from './column-codec.js';
 import { malformedFrame } from './frame-kinds.js';
 
 const BATCH_HEADER_BYTES = 8;
 const HAS_TIMESTAMPS = 1;
 const HAS_KEY_GROUPS = 2;
+const VALUES_IN_COLUMNS = 4;
 /** A decoder keeps its scratch buffer up to this size; larger batches get a one-off buffer. */
 const MAX_KEPT_SCRATCH = 1 << 20;
 const PLAIN_DATA =
@@ -20,21 +23,23 @@ const PLAIN_DATA =
 // Batch (DATA frame payload):
 //
 //   offset 0   u32 LE   count: number of records
-//   offset 4   u32 LE   flags: bit 0 = has timestamps
+//   offset 4   u32 LE   flags: bit 0 = has timestamps, bit 1 = has key groups, bit 2 = values in columns
 //   offset 8   f64 x count, native byte order, only when bit 0 is set: each record's
 //              timestamp (ms), NaN = record without timestamp
 //   then       u16 x count, native byte order, padded to a multiple of 8 bytes, only when bit 1
 //              is set: the key group of each record, as the sender computed it (a keyed edge),
 //              so that the keyed consumer does not hash the key again
-//   then       msgpack array of `count` values (msgpackr, records extension, no shared
-//              structures: every batch decodes on its own)
+//   then       the `count` values (8-byte aligned): when bit 2 is set, column-encoded (see
+//              column-codec.ts: records of one shape, self-described); else a msgpack array
+//              (msgpackr, records extension, no shared structures: every batch decodes on its own)
 
 /**
  * Encodes record batches. Values must be plain data: objects, arrays, strings, numbers, bigints,
  * booleans, null, undefined, Date, Map, Set, Buffer, typed arrays, ArrayBuffer; each arrives with
  * its own type. Class instances arrive as plain objects of their own enumerable properties,
  * without their prototype (as with `structuredClone`); `-0` arrives as `0`. One encoder per thread
- * is enough: it is not re-entrant, and it keeps no state between batches.
+ * is enough: it is not re-entrant. Between batches it keeps only what it learned of record shapes,
+ * never anything a decoder would need.
  */
 export class BatchEncoder {
   private readonly packr = new Packr({
@@ -44,6 +49,7 @@ export class BatchEncoder {
       throw new TypeError('functions cannot cross threads');
     },
   });
+  private readonly columns = new ColumnEncoder(this.packr);
   private out = new Uint8Array(1 << 16);
   private stamps = new Float64Array(this.out.buffer);
 
@@ -64,8 +70,15 @@ export class BatchEncoder {
     }
     const items = count === values.length ? values : values.slice(0, count);
     let packed: Uint8Array;
+    let flags = (timestamps === null ? 0 : HAS_TIMESTAMPS) | (keyGroups === null ? 0 : HAS_KEY_GROUPS);
     try {
-      packed = this.packr.pack(items);
+      const columns = this.columns.encode(items);
+      if (columns === null) {
+        packed = this.packr.pack(items);
+      } else {
+        packed = columns;
+        flags |= VALUES_IN_COLUMNS;
+      }
     } catch (error) {
       throw notEncodable(items, error);
     }
@@ -79,7 +92,7 @@ export class BatchEncoder {
     }
     const out = this.out;
     writeU32(out, 0, count);
-    writeU32(out, 4, (timestamps === null ? 0 : HAS_TIMESTAMPS) | (keyGroups === null ? 0 : HAS_KEY_GROUPS));
+    writeU32(out, 4, flags);
     if (timestamps !== null) {
       const first = BATCH_HEADER_BYTES / Float64Array.BYTES_PER_ELEMENT;
       this.stamps.set(timestamps.length === count ? timestamps : timestamps.subarray(0, count), first);
@@ -96,9 +109,12 @@ export class BatchEncoder {
  */
 export class BatchDecoder {
   private readonly unpackr = new Unpackr({ ...MSGPACK_OPTIONS, copyBuffers: true });
+  private readonly columns = new ColumnDecoder(this.unpackr);
   // msgpackr's native string decoder rejects SharedArrayBuffers and its JS fallback is 2-4x
-  // slower, so the msgpack bytes are copied out of the ring first (measured in
-  // bench/micro/channels.bench.ts). A Buffer also makes msgpack `bin` values come back as Buffers.
+  // slower, so the values are copied out of the ring first (measured in
+  // bench/micro/channels.bench.ts). A Buffer also makes msgpack `bin` values come back as Buffers,
+  // and lets the column decoder read strings with Buffer's decoders. allocUnsafeSlow: not pooled,
+  // so at offset 0 of its memory, which keeps the columns 8-byte aligned.
   private scratch = Buffer.allocUnsafeSlow(1 << 16);
 
   /** Decodes a DATA payload (a view into a ring, or any bytes from `BatchEncoder.encode`). */
@@ -129,8 +145,10 @@ export class BatchDecoder {
     source.set(payload.subarray(valuesAt));
     let values: unknown;
     try {
-      values = this.unpackr.unpack(source, { end: length });
+      values =
+        (flags & VALUES_IN_COLUMNS) !== 0 ? this.columns.decode(source, length, count) : this.unpackr.unpack(source, { end: length });
     } catch (error) {
+      if (error instanceof StreamError) throw error;
       throw malformedFrame(error instanceof Error ? error.message : String(error));
     }
     if (!Array.isArray(values) || values.length !== count) throw malformedFrame(`expected ${count} records`);
