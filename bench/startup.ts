@@ -37,16 +37,17 @@ function timeProcess(args: readonly string[]): number {
 }
 
 export function startupSuite(rounds: number, baseline?: string): string {
-  const VARIANTS = variants(baseline);
-  for (const v of VARIANTS) if (!existsSync(v.args[0]!) && v.args[0] !== '-e') throw new Error(`${v.args[0]} does not exist: build that checkout (npm run build) with this one's bench/jobs/startup-job.ts and import-only.ts in it.`);
-  const times = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
-  for (const v of VARIANTS) timeProcess(v.args); // warm the file cache
-  for (let round = 0; round < rounds; round++) for (const v of VARIANTS) times.get(v.name)!.push(timeProcess(v.args));
-  const bare = median(times.get(VARIANTS[0]!.name)!);
-  const rows = VARIANTS.map((v) => {
+  const timed = variants(baseline);
+  const [bareNode] = timed;
+  for (const v of timed.slice(1)) if (!existsSync(v.args[0]!)) throw new Error(`${v.args[0]} does not exist: build that checkout (npm run build) with this one's bench/jobs/startup-job.ts and import-only.ts in it.`);
+  const times = new Map<string, number[]>(timed.map((v) => [v.name, []]));
+  for (const v of timed) timeProcess(v.args); // warm the file cache
+  for (let round = 0; round < rounds; round++) for (const v of timed) times.get(v.name)!.push(timeProcess(v.args));
+  const bare = median(times.get(bareNode!.name)!);
+  const rows = timed.map((v) => {
     const ms = times.get(v.name)!;
     const m = median(ms);
-    return `| ${v.name} | ${m.toFixed(0)} ms | ±${spreadPercent(ms).toFixed(0)} % | ${v === VARIANTS[0] ? '' : `${(m - bare).toFixed(0)} ms`} |`;
+    return `| ${v.name} | ${m.toFixed(0)} ms | ±${spreadPercent(ms).toFixed(0)} % | ${v === bareNode ? '' : `${(m - bare).toFixed(0)} ms`} |`;
   });
   return [
     `Fresh \`node\` processes, ${rounds} rounds with the variants alternated; medians, spread = half the range.`,
