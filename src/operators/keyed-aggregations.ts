@@ -3,6 +3,7 @@
 // running aggregate (min/max keep the other fields of the first record, not of the extreme one).
 
 import { StreamError } from '../core/errors.js';
+import { fieldReplacingCopy } from './field-replacing-copy.js';
 
 /** What `sum`, `min` and `max` aggregate: a field of an object record, an index of an array record, or undefined for numeric records. */
 export type FieldRef = string | number | undefined;
@@ -20,36 +21,41 @@ function readNumber(record: unknown, field: FieldRef, aggregation: Aggregation):
   );
 }
 
-function withField<T>(record: T, field: FieldRef, value: number | bigint): T {
+function withField<T>(record: T, field: FieldRef, value: number | bigint, copyObject: ObjectCopy | undefined): T {
   if (field === undefined) return value as T;
   if (Array.isArray(record)) {
     const copy = record.slice();
     copy[field as number] = value;
     return copy as T;
   }
-  // Spread, then set: a computed key inside the literal is several times slower on decoded records.
-  const copy = { ...(record as Record<string, unknown>) };
-  copy[field] = value;
-  return copy as T;
+  return copyObject!(record as object, value) as T;
 }
+
+type ObjectCopy = (record: object, value: unknown) => object;
 
 /** Builds the rolling reduce function for an aggregation over `field`. */
 export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef): (acc: T, next: T) => T {
+  const copy = field === undefined ? undefined : fieldReplacingCopy(String(field));
   switch (aggregation) {
     case 'sum':
       return (acc, next) =>
-        withField(acc, field, (readNumber(acc, field, 'sum') as number) + (readNumber(next, field, 'sum') as number));
+        withField(
+          acc,
+          field,
+          (readNumber(acc, field, 'sum') as number) + (readNumber(next, field, 'sum') as number),
+          copy,
+        );
     case 'min':
       return (acc, next) => {
         const current = readNumber(acc, field, 'min');
         const candidate = readNumber(next, field, 'min');
-        return candidate < current ? withField(acc, field, candidate) : acc;
+        return candidate < current ? withField(acc, field, candidate, copy) : acc;
       };
     case 'max':
       return (acc, next) => {
         const current = readNumber(acc, field, 'max');
         const candidate = readNumber(next, field, 'max');
-        return candidate > current ? withField(acc, field, candidate) : acc;
+        return candidate > current ? withField(acc, field, candidate, copy) : acc;
       };
   }
 }

@@ -4,8 +4,8 @@
 import { Buffer } from 'node:buffer';
 import type { Packr, Unpackr } from 'msgpackr';
 import { malformedFrame } from './frame-kinds.js';
+import { CAN_GENERATE_CODE } from '../../core/generated-code.js';
 import {
-  CAN_GENERATE_CODE,
   ColumnKind,
   columnWriter,
   fieldsOf,

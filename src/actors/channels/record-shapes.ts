@@ -1,6 +1,8 @@
 // Record shapes for the column encoding of batches: finding the one shape all records of a batch
 // share, and the generated functions that take records apart into columns and build them again.
 
+import { generate, plainObjectCheck } from '../../core/generated-code.js';
+
 /** How the records of a column-encoded batch are built from its columns. */
 export const ShapeForm = {
   /** Each record is the one column's value. */
@@ -145,7 +147,7 @@ export function columnWriter(shape: RecordShape, kinds: readonly ColumnKind[]): 
       ? ''
       : shape.form === ShapeForm.TUPLE
         ? `if (!isArray(v) || v.length !== ${shape.width}) return ${NOT_THIS_SHAPE};`
-        : objectCheck(shape.keys);
+        : plainObjectCheck(shape.keys, `return ${NOT_THIS_SHAPE};`);
   return generate(
     ['isArray', 'isWellFormed'],
     `return function write(values, count, out) {
@@ -161,27 +163,6 @@ export function columnWriter(shape: RecordShape, kinds: readonly ColumnKind[]): 
       return ${WRITTEN};
     };`,
   )(Array.isArray, isWellFormed) as ColumnWriter;
-}
-
-/**
- * Source that returns NOT_THIS_SHAPE unless `v` is a plain object with exactly `keys`, in order.
- * A plain object's `constructor` is Object (a class instance's is its class, a null-prototype
- * object has none; Object.getPrototypeOf costs several times more). `for in` lists own
- * enumerable string keys in order (and inherited enumerable ones, of which Object.prototype has
- * none unless polluted, in which case no record matches); comparing each with a literal finds
- * another order, an extra or a missing key without allocating.
- */
-function objectCheck(keys: readonly string[]): string {
-  const cases = keys.map((key, j) => `case ${j}: if (key !== ${JSON.stringify(key)}) return ${NOT_THIS_SHAPE}; break;`);
-  return `if (typeof v !== 'object' || v === null || v.constructor !== Object) return ${NOT_THIS_SHAPE};
-    let n = 0;
-    for (const key in v) {
-      switch (n++) {
-        ${cases.join('\n')}
-        default: return ${NOT_THIS_SHAPE};
-      }
-    }
-    if (n !== ${keys.length}) return ${NOT_THIS_SHAPE};`;
 }
 
 /**
@@ -227,27 +208,6 @@ export function recordBuilder(
 
 function declareColumns(width: number): string {
   return width === 0 ? '' : `const ${Array.from({ length: width }, (_, j) => `c${j} = columns[${j}]`).join(', ')};`;
-}
-
-/**
- * Whether this thread may generate code: not under `--disallow-code-generation-from-strings`, in
- * which case batches go as msgpack.
- */
-export const CAN_GENERATE_CODE = ((): boolean => {
-  try {
-    generate([], '');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/**
- * Runs generated source, which returns the generated function. Keys enter the source only as JSON
- * string literals, which are valid JavaScript string literals for any key.
- */
-function generate(parameters: string[], body: string): (...args: unknown[]) => unknown {
-  return new Function(...parameters, body) as (...args: unknown[]) => unknown;
 }
 
 const wellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
