@@ -9,8 +9,11 @@ type Copier = (record: object, value: unknown) => object | undefined;
 /** How many shapes one aggregation generates a copier for before it keeps to the spread. */
 const MAX_SHAPES = 8;
 
+/** Copies an object record with one field set to a value. */
+export type FieldReplacingCopy = (record: object, value: unknown) => object;
+
 /** Returns a function that copies an object record with `field` set to a value. */
-export function fieldReplacingCopy(field: string): (record: object, value: unknown) => object {
+export function fieldReplacingCopy(field: string): FieldReplacingCopy {
   let copier: Copier | undefined;
   let shapes = 0;
   return (record, value) => {

@@ -3,7 +3,7 @@
 // running aggregate (min/max keep the other fields of the first record, not of the extreme one).
 
 import { StreamError } from '../core/errors.js';
-import { fieldReplacingCopy } from './field-replacing-copy.js';
+import { fieldReplacingCopy, type FieldReplacingCopy } from './field-replacing-copy.js';
 
 /** What `sum`, `min` and `max` aggregate: a field of an object record, an index of an array record, or undefined for numeric records. */
 export type FieldRef = string | number | undefined;
@@ -21,7 +21,7 @@ function readNumber(record: unknown, field: FieldRef, aggregation: Aggregation):
   );
 }
 
-function withField<T>(record: T, field: FieldRef, value: number | bigint, copyObject: ObjectCopy | undefined): T {
+function withField<T>(record: T, field: FieldRef, value: number | bigint, copyObject: FieldReplacingCopy | undefined): T {
   if (field === undefined) return value as T;
   if (Array.isArray(record)) {
     const copy = record.slice();
@@ -30,8 +30,6 @@ function withField<T>(record: T, field: FieldRef, value: number | bigint, copyOb
   }
   return copyObject!(record as object, value) as T;
 }
-
-type ObjectCopy = (record: object, value: unknown) => object;
 
 /** Builds the rolling reduce function for an aggregation over `field`. */
 export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef): (acc: T, next: T) => T {
