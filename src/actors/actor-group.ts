@@ -200,6 +200,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
     const services: ActorServices = {
       processingTime: time,
       autoWatermarkInterval: this.task.autoWatermarkInterval,
+      objectReuse: this.task.objectReuse,
       checkpointing: this.task.checkpointing !== undefined,
       sendToMain: async (collectorId, values, timestamps, epoch) => this.master.collect(collectorId, encoder.encode(values, timestamps, values.length).slice(), epoch),
       waitFor: (work) => pending.add(work),
@@ -207,7 +208,7 @@ export class ActorGroup implements ThreadEndpoint, ThreadContext {
       reply: (value) => mainInput?.reply(value) ?? false,
     };
     const placement = { subtask: spec.subtask, parallelism: spec.parallelism, maxParallelism: this.job.maxParallelism, keyGroupRange: spec.keyGroupRange };
-    const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId, received) => createOperatorServices(this.nodes[nodeId]!, placement, services, received));
+    const chain = buildOperatorChain(this.planned, vertex, writers, (nodeId, received, outputKept) => createOperatorServices(this.nodes[nodeId]!, placement, services, received, outputKept));
     if (restored !== undefined) {
       try {
         chain.initializeState(restored.parts);

@@ -331,24 +331,29 @@ export class OperatorChain {
 
 /**
  * Builds the chain of `vertex` at one subtask. `writers` holds the record writer of every network
- * edge leaving the vertex, by edge index; `servicesOf` gives each operator its context and state.
+ * edge leaving the vertex, by edge index; `servicesOf` gives each operator its context and state,
+ * told whether something after the operator keeps the records it emits (for object reuse).
  */
 export function buildOperatorChain(
   { nodes, uids, job }: Pick<PlannedJob, 'nodes' | 'uids' | 'job'>,
   vertex: JobVertex,
   writers: ReadonlyMap<number, RecordWriter>,
-  servicesOf: (nodeId: number, receivedKeyGroup: ReceivedKeyGroup | undefined) => OperatorServices,
+  servicesOf: (nodeId: number, receivedKeyGroup: ReceivedKeyGroup | undefined, outputKept: boolean) => OperatorServices,
 ): OperatorChain {
   const receivedKeyGroup: ReceivedKeyGroup = { value: -1 };
   const chained = new Map<number, ChainedOperator>();
   const outputs = new Map<number, NodeOutput>();
+  /** Nodes whose emitted records something after them keeps: a writer (until it flushes), or an operator that keeps its input. */
+  const outputKept = new Set<number>();
   for (let i = vertex.nodeIds.length - 1; i >= 0; i--) {
     const nodeId = vertex.nodeIds[i]!;
     const main: Downstream[] = [];
     const sides = new Map<string, Downstream[]>();
     job.edges.forEach((edge, index) => {
       if (edge.sourceNodeId !== nodeId) return;
-      const target = edge.chained ? chained.get(edge.targetNodeId)!.inputs[edge.inputIndex]! : writers.get(index)!;
+      const next = edge.chained ? chained.get(edge.targetNodeId)! : undefined;
+      const target = next === undefined ? writers.get(index)! : next.inputs[edge.inputIndex]!;
+      if (next === undefined || next.operator.keepsInputRecords === true || outputKept.has(next.nodeId)) outputKept.add(nodeId);
       if (edge.sideOutput === undefined) main.push(target);
       else sides.set(edge.sideOutput, [...(sides.get(edge.sideOutput) ?? []), target]);
     });
@@ -358,7 +363,7 @@ export function buildOperatorChain(
     const node = nodes[nodeId]!;
     if (node.createOperator !== undefined) {
       const twoInputs = node.inputs.some((input) => input.inputIndex === 1);
-      chained.set(nodeId, new ChainedOperator(nodeId, uids[nodeId]!, node.createOperator(), output, servicesOf(nodeId, nodeId === vertex.headNodeId ? receivedKeyGroup : undefined), twoInputs));
+      chained.set(nodeId, new ChainedOperator(nodeId, uids[nodeId]!, node.createOperator(), output, servicesOf(nodeId, nodeId === vertex.headNodeId ? receivedKeyGroup : undefined, outputKept.has(nodeId)), twoInputs));
     }
   }
   const operators = vertex.nodeIds.flatMap((id) => chained.get(id) ?? []);

@@ -23,6 +23,8 @@ export interface OperatorPlacement {
 export interface ActorServices {
   readonly processingTime: ProcessingTimeService;
   readonly autoWatermarkInterval: number;
+  /** env.enableObjectReuse(). */
+  readonly objectReuse: boolean;
   readonly checkpointing: boolean;
   sendToMain(collectorId: number, values: readonly unknown[], timestamps: Float64Array, epoch: number): Promise<void>;
   waitFor(work: Promise<void>): void;
@@ -42,9 +44,10 @@ export interface OperatorServices {
 
 /**
  * The services of operator `node`; `receivedKeyGroup`: where the actor puts the key group each
- * record arrived with, for the chain's head operator (others hash keys themselves).
+ * record arrived with, for the chain's head operator (others hash keys themselves); `outputKept`:
+ * whether something after the operator in its chain keeps the records it emits.
  */
-export function createOperatorServices(node: StreamNode, placement: OperatorPlacement, actor: ActorServices, receivedKeyGroup: ReceivedKeyGroup = { value: -1 }): OperatorServices {
+export function createOperatorServices(node: StreamNode, placement: OperatorPlacement, actor: ActorServices, receivedKeyGroup: ReceivedKeyGroup = { value: -1 }, outputKept = true): OperatorServices {
   const nodeId = node.id;
   const processingTime: ProcessingTimeService = {
     now: () => actor.processingTime.now(),
@@ -78,6 +81,7 @@ export function createOperatorServices(node: StreamNode, placement: OperatorPlac
     },
     processingTime,
     autoWatermarkInterval: actor.autoWatermarkInterval,
+    objectReuse: actor.objectReuse && !outputKept,
     metrics: counters,
     checkpointing: actor.checkpointing,
     sendToMain: (collectorId, values, timestamps, epoch) => actor.sendToMain(collectorId, values, timestamps, epoch),

@@ -18,6 +18,8 @@ export interface ThreadTask {
   readonly settings: PlanSettings;
   /** env.setAutoWatermarkInterval, ms. */
   readonly autoWatermarkInterval: number;
+  /** env.enableObjectReuse(). */
+  readonly objectReuse: boolean;
   /** The main thread's `PlannedJob.fingerprint`. */
   readonly fingerprint: readonly string[];
   /** Ring of every channel of the plan, by channel index. */

@@ -49,6 +49,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
   private collectLimit: number | undefined;
   private hasCollector = false;
   private autoWatermarkInterval = 200;
+  private objectReuse = false;
   private channelMemory = DEFAULT_CHANNEL_MEMORY;
   private webUI: ResolvedWebUIOptions | undefined;
   private checkpointing: CheckpointConfig | undefined;
@@ -184,6 +185,30 @@ export class StreamExecutionEnvironment implements JobBuilder {
 
   getAutoWatermarkInterval(): number {
     return this.autoWatermarkInterval;
+  }
+
+  /**
+   * Lets eddy's operators change a record after they emitted it, where nothing after them in
+   * their chain of operators keeps it: the rolling `sum`, `min` and `max` then update their result
+   * in place instead of copying it on every record (Flink's `ExecutionConfig.enableObjectReuse`).
+   * Off by default. With it on, a function or sink writer must not keep a record it was given
+   * beyond the call (copy what it keeps); eddy's own collect, `collectAsync` and `reply` sinks and
+   * the channels between threads keep records, so the operators before them still copy. See
+   * docs/performance.md.
+   */
+  enableObjectReuse(): this {
+    this.objectReuse = true;
+    return this;
+  }
+
+  /** Turns object reuse off again (the default): every emitted record stays as it was emitted. */
+  disableObjectReuse(): this {
+    this.objectReuse = false;
+    return this;
+  }
+
+  isObjectReuseEnabled(): boolean {
+    return this.objectReuse;
   }
 
   /**
@@ -404,6 +429,7 @@ export class StreamExecutionEnvironment implements JobBuilder {
       collectors: this.hasCollector ? 1 : 0,
       collectLimit: this.collectLimit,
       autoWatermarkInterval: this.autoWatermarkInterval,
+      objectReuse: this.objectReuse,
       channelMemoryBytes: this.channelMemory,
       checkpointing: this.checkpointing,
       restartStrategy,

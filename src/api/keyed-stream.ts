@@ -112,7 +112,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
   /** Rolling reduce: emits the running result for the record's key after every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
     requireFunction(fn, 'reduce');
-    return this.keyed('keyed-reduce', 'Keyed Reduce', () => new KeyedReduceOperator(fn, undefined));
+    return this.keyed('keyed-reduce', 'Keyed Reduce', () => new KeyedReduceOperator(() => fn, undefined));
   }
 
   /** Rolling sum of a numeric field (or of the records, when they are numbers). */
@@ -139,9 +139,11 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     if (field !== undefined && typeof field !== 'string' && !(Number.isInteger(field) && field >= 0)) {
       throw new TypeError(`${aggregation}(field) expects a field name or an array index, got ${String(field)}.`);
     }
-    const reduce = aggregationReducer<T>(aggregation, field);
     return this.keyed('keyed-aggregation', 'Keyed Aggregation', () =>
-      new KeyedReduceOperator(reduce, (first: T) => checkAggregationInput(aggregation, field, first)),
+      new KeyedReduceOperator(
+        (ctx) => aggregationReducer<T>(aggregation, field, ctx.objectReuse),
+        (first: T) => checkAggregationInput(aggregation, field, first),
+      ),
     );
   }
 }

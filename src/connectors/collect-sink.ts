@@ -8,6 +8,8 @@ import { AbstractOperator } from '../core/abstract-operator.js';
 const BATCH = 1024;
 
 export class CollectSinkOperator<T> extends AbstractOperator<T, never> {
+  /** Records wait in the batch until it goes to the main thread. */
+  readonly keepsInputRecords = true;
   private values: T[] = [];
   private readonly timestamps = new Float64Array(BATCH);
   /** The newest checkpoint this sink snapshotted (or restored from): what follows belongs to the next. */

@@ -7,6 +7,8 @@ import type { MainThreadOutput } from '../core/main-thread-io.js';
 import type { OperatorContext, Output } from '../core/operator.js';
 
 export class CollectAsyncSinkOperator<T> extends AbstractOperator<T, never> {
+  /** Records wait in the ring's batch until it flushes. */
+  readonly keepsInputRecords = true;
   private out: MainThreadOutput | undefined;
 
   override open(ctx: OperatorContext, output: Output<never>): void {
@@ -28,6 +30,8 @@ export class CollectAsyncSinkOperator<T> extends AbstractOperator<T, never> {
 }
 
 export class ReplySinkOperator<T> extends AbstractOperator<T, never> {
+  /** Replies wait in the ring's batch until it flushes. */
+  readonly keepsInputRecords = true;
   processElement(value: T): void {
     this.ctx.reply(value);
   }

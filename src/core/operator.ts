@@ -80,6 +80,12 @@ export interface OperatorContext {
   readonly processingTime: ProcessingTimeService;
   /** Interval of periodic watermark emission (env.setAutoWatermarkInterval), ms. */
   readonly autoWatermarkInterval: number;
+  /**
+   * Whether the operator may change a record after emitting it (an aggregate updated in place):
+   * the job enabled object reuse and nothing after the operator in its chain keeps records (see
+   * `StreamOperator.keepsInputRecords`; a channel to another thread keeps them until it flushes).
+   */
+  readonly objectReuse: boolean;
   /** Counters reported with the job's metrics. */
   readonly metrics: OperatorCounters;
   /**
@@ -116,6 +122,12 @@ export interface OperatorContext {
  * input), then `close`. `snapshotState` runs at a checkpoint barrier, between two elements.
  */
 export interface StreamOperator<Out> {
+  /**
+   * True when the operator holds on to records it was given after `processElement` returns (a
+   * collect sink's batch): the operators before it in its chain then never change a record they
+   * emitted, even with object reuse on.
+   */
+  readonly keepsInputRecords?: boolean;
   /**
    * Restores the operator's own state before `open`: what `snapshotState` returned in each old
    * subtask assigned to this one (one when the job is restored at the same parallelism; none or

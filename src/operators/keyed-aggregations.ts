@@ -1,6 +1,7 @@
 // The reduce functions behind KeyedStream.sum/min/max: like Flink's SumAggregator and
 // ComparableAggregator, the result is the first record of the key with the field replaced by the
-// running aggregate (min/max keep the other fields of the first record, not of the extreme one).
+// running aggregate (min/max keep the other fields of the first record, not of the extreme one):
+// a copy per update, or under object reuse the key's one record updated in place.
 
 import { StreamError } from '../core/errors.js';
 import { fieldReplacingCopy, type FieldReplacingCopy } from './field-replacing-copy.js';
@@ -21,6 +22,13 @@ function readNumber(record: unknown, field: FieldRef, aggregation: Aggregation):
   );
 }
 
+/** Sets the field on the record itself: under object reuse, where nothing holds an emitted record. */
+function setField<T>(record: T, field: FieldRef, value: number | bigint): T {
+  if (field === undefined) return value as T;
+  (record as Record<string | number, unknown>)[field] = value;
+  return record;
+}
+
 function withField<T>(record: T, field: FieldRef, value: number | bigint, copyObject: FieldReplacingCopy | undefined): T {
   if (field === undefined) return value as T;
   if (Array.isArray(record)) {
@@ -31,29 +39,27 @@ function withField<T>(record: T, field: FieldRef, value: number | bigint, copyOb
   return copyObject!(record as object, value) as T;
 }
 
-/** Builds the rolling reduce function for an aggregation over `field`. */
-export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef): (acc: T, next: T) => T {
-  const copy = field === undefined ? undefined : fieldReplacingCopy(String(field));
+/**
+ * Builds the rolling reduce function for an aggregation over `field`; `inPlace`: update the
+ * accumulator itself instead of a copy (object reuse, with nothing keeping emitted records).
+ */
+export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef, inPlace = false): (acc: T, next: T) => T {
+  const copy = field === undefined || inPlace ? undefined : fieldReplacingCopy(String(field));
+  const replace = inPlace ? setField : (record: T, f: FieldRef, value: number | bigint): T => withField(record, f, value, copy);
   switch (aggregation) {
     case 'sum':
-      return (acc, next) =>
-        withField(
-          acc,
-          field,
-          (readNumber(acc, field, 'sum') as number) + (readNumber(next, field, 'sum') as number),
-          copy,
-        );
+      return (acc, next) => replace(acc, field, (readNumber(acc, field, 'sum') as number) + (readNumber(next, field, 'sum') as number));
     case 'min':
       return (acc, next) => {
         const current = readNumber(acc, field, 'min');
         const candidate = readNumber(next, field, 'min');
-        return candidate < current ? withField(acc, field, candidate, copy) : acc;
+        return candidate < current ? replace(acc, field, candidate) : acc;
       };
     case 'max':
       return (acc, next) => {
         const current = readNumber(acc, field, 'max');
         const candidate = readNumber(next, field, 'max');
-        return candidate > current ? withField(acc, field, candidate, copy) : acc;
+        return candidate > current ? replace(acc, field, candidate) : acc;
       };
   }
 }

@@ -10,10 +10,15 @@ import { KeyContext } from './key-context.js';
 export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
   private keys!: KeyContext;
   private state!: ValueState<T>;
+  private reduce!: (acc: T, next: T) => T;
 
-  /** `check` validates a key's first record (an aggregation's field), which reduce never sees. */
+  /**
+   * `reduceFor` gives the reduce function for the operator's context (an aggregation updates its
+   * result in place under object reuse); `check` validates a key's first record (an
+   * aggregation's field), which reduce never sees.
+   */
   constructor(
-    private readonly reduce: (acc: T, next: T) => T,
+    private readonly reduceFor: (ctx: OperatorContext) => (acc: T, next: T) => T,
     private readonly check: ((first: T) => void) | undefined,
   ) {
     super();
@@ -21,6 +26,7 @@ export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
 
   override open(ctx: OperatorContext, output: Output<T>): void {
     super.open(ctx, output);
+    this.reduce = this.reduceFor(ctx);
     this.keys = new KeyContext(ctx);
     this.state = this.keys.backend.getState(new ValueStateDescriptor<T>('rolling-reduce'));
   }

@@ -34,6 +34,7 @@ export interface DeploymentSpec {
   readonly jobName: string;
   readonly job: JobSource;
   readonly autoWatermarkInterval: number;
+  readonly objectReuse: boolean;
   /** Ring capacity of every channel. */
   readonly ringBytes: number;
   readonly checkpointing: CheckpointingMode | undefined;
@@ -140,6 +141,7 @@ export class Deployment {
         jobName: this.spec.jobName,
         settings: this.spec.settings,
         autoWatermarkInterval: this.spec.autoWatermarkInterval,
+        objectReuse: this.spec.objectReuse,
         fingerprint: planned.fingerprint,
         channelBuffers,
         doorbells,

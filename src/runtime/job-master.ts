@@ -38,6 +38,8 @@ export interface JobSubmission {
   readonly collectors: number;
   readonly collectLimit: number | undefined;
   readonly autoWatermarkInterval: number;
+  /** env.enableObjectReuse(). */
+  readonly objectReuse: boolean;
   /** env.setChannelMemory: the budget for the rings of all channels, bytes. */
   readonly channelMemoryBytes: number;
   readonly checkpointing: CheckpointConfig | undefined;
@@ -256,6 +258,7 @@ export class JobMaster implements JobClient {
         jobName: this.jobName,
         job: submission.job,
         autoWatermarkInterval: submission.autoWatermarkInterval,
+        objectReuse: submission.objectReuse,
         ringBytes: this.channelMemory.bytesPerChannel,
         checkpointing: submission.checkpointing?.mode,
         restore: restore === undefined ? undefined : planRestoreFiles(restore, submission.planned),

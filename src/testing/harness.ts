@@ -166,6 +166,8 @@ export class OperatorHarness<In, Out> {
     const actor: ActorServices = {
       processingTime: this.time,
       autoWatermarkInterval: this.options.autoWatermarkInterval ?? 200,
+      // The harness keeps every output record for the test: nothing may change one afterwards.
+      objectReuse: false,
       // The harness takes snapshots when the test asks: it behaves as a checkpointing job.
       checkpointing: true,
       sendToMain: () => Promise.reject(new Error('executeAndCollect does not run in a harness: the harness captures the output.')),

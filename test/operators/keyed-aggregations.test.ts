@@ -1,5 +1,6 @@
 // The rolling aggregations' reduce functions: each update is a copy of the key's first record with
-// the field replaced, whatever the record's shape, as a spread and a set would make it.
+// the field replaced, whatever the record's shape, as a spread and a set would make it; in place
+// (object reuse), the first record itself, with the same results.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,6 +103,31 @@ describe('aggregationReducer', () => {
   it('sums array records by index and bare numbers', () => {
     assert.deepEqual(aggregationReducer<[string, number]>('sum', 1)(['a', 1], ['a', 2]), ['a', 3]);
     assert.equal(aggregationReducer<number>('sum', undefined)(1, 2), 3);
+  });
+
+  it('in place, updates the first record itself, with the results of the copying reducer', () => {
+    type Trade = { id: number; value: number; tag: string };
+    const inputs: Trade[] = [3, 1, 4, 1, 5, 9, 2, 6].map((value, id) => ({ id, value, tag: `t${id}` }));
+    for (const aggregation of ['sum', 'min', 'max'] as const) {
+      const copying = aggregationReducer<Trade>(aggregation, 'value');
+      const inPlace = aggregationReducer<Trade>(aggregation, 'value', true);
+      let copied: Trade = { ...inputs[0]! };
+      const first: Trade = { ...inputs[0]! };
+      let updated = first;
+      for (const next of inputs.slice(1)) {
+        copied = copying(copied, next);
+        updated = inPlace(updated, next);
+        assert.equal(updated, first, `${aggregation} returns the first record itself`);
+        assert.deepEqual(updated, copied, aggregation);
+      }
+    }
+  });
+
+  it('in place, sums array records by index and bare numbers', () => {
+    const pair: [string, number] = ['a', 1];
+    assert.equal(aggregationReducer<[string, number]>('sum', 1, true)(pair, ['a', 2]), pair);
+    assert.deepEqual(pair, ['a', 3]);
+    assert.equal(aggregationReducer<number>('sum', undefined, true)(1, 2), 3);
   });
 
   it('says which field is not a number', () => {
