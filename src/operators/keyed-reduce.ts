@@ -41,7 +41,9 @@ export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
     } else {
       next = this.reduce(current, value);
     }
-    this.state.update(next);
+    // The state holds `current` already when the reduce returned it (updated in place, or a min
+    // that did not change): no second write. The state has no TTL that a write would refresh.
+    if (next !== current) this.state.update(next);
     this.output.collect(next, timestamp);
   }
 }
