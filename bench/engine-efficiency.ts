@@ -1,6 +1,7 @@
 // Engine efficiency (BENCHMARKS.md suite 2): the keyed pipeline generate -> map -> keyBy ->
 // rolling sum -> discard, as a plain single-threaded loop (the language's ceiling) and as eddy
-// jobs at parallelism 1 and 2, alternated over several rounds in one process.
+// jobs at parallelism 1 and 2, with and without object reuse, alternated over several rounds in
+// one process.
 
 import { runJob } from '../src/index.js';
 import { keyedRecord } from './utils/keyed-records.js';
@@ -29,9 +30,9 @@ export function plainLoop(count: number, keys: number): number {
   return checksum;
 }
 
-async function eddyRun(count: number, keys: number, parallelism: number): Promise<void> {
+async function eddyRun(count: number, keys: number, parallelism: number, objectReuse = false): Promise<void> {
   const job = new URL('./jobs/keyed-sum.js', import.meta.url);
-  const client = await runJob(job, { parallelism, args: { count, keys } });
+  const client = await runJob(job, { parallelism, args: { count, keys, objectReuse } });
   await client.result;
 }
 
@@ -46,6 +47,7 @@ export async function engineEfficiency(options: EfficiencyOptions): Promise<Effi
   const variants: [string, () => Promise<void> | void][] = [
     ['plain loop (1 thread)', () => void plainLoop(options.count, options.keys)],
     ...options.parallelisms.map((p): [string, () => Promise<void>] => [`eddy p=${p}`, () => eddyRun(options.count, options.keys, p)]),
+    ...options.parallelisms.map((p): [string, () => Promise<void>] => [`eddy p=${p}, object reuse`, () => eddyRun(options.count, options.keys, p, true)]),
   ];
   const runs = new Map<string, Measurement[]>(variants.map(([name]) => [name, []]));
   await eddyRun(100_000, options.keys, 1); // warm up the module cache and the JIT
