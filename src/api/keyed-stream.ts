@@ -8,7 +8,7 @@ import type { Key } from '../core/key-groups.js';
 import type { OneInputOperator } from '../core/operator.js';
 import { requireFunction, requirePositiveInteger } from '../core/validate.js';
 import { cloneFunction } from '../operators/clone-function.js';
-import { aggregationReducer, checkAggregationInput, type Aggregation, type FieldRef } from '../operators/keyed-aggregations.js';
+import { aggregationFirst, aggregationReducer, type Aggregation, type FieldRef } from '../operators/keyed-aggregations.js';
 import { KeyedProcessOperator } from '../operators/keyed-process.js';
 import { KeyedReduceOperator } from '../operators/keyed-reduce.js';
 import { GlobalWindows } from '../operators/windows/assigners/global.js';
@@ -112,7 +112,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
   /** Rolling reduce: emits the running result for the record's key after every record. */
   reduce(fn: (a: T, b: T) => T): DataStream<T> {
     requireFunction(fn, 'reduce');
-    return this.keyed('keyed-reduce', 'Keyed Reduce', () => new KeyedReduceOperator(() => fn, undefined));
+    return this.keyed('keyed-reduce', 'Keyed Reduce', () => new KeyedReduceOperator(() => ({ reduce: fn })));
   }
 
   /** Rolling sum of a numeric field (or of the records, when they are numbers). */
@@ -140,10 +140,10 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
       throw new TypeError(`${aggregation}(field) expects a field name or an array index, got ${String(field)}.`);
     }
     return this.keyed('keyed-aggregation', 'Keyed Aggregation', () =>
-      new KeyedReduceOperator(
-        (ctx) => aggregationReducer<T>(aggregation, field, ctx.objectReuse),
-        (first: T) => checkAggregationInput(aggregation, field, first),
-      ),
+      new KeyedReduceOperator((ctx) => ({
+        first: aggregationFirst<T>(aggregation, field, ctx.objectReuse),
+        reduce: aggregationReducer<T>(aggregation, field, ctx.objectReuse),
+      })),
     );
   }
 }

@@ -1,7 +1,7 @@
 // The reduce functions behind KeyedStream.sum/min/max: like Flink's SumAggregator and
 // ComparableAggregator, the result is the first record of the key with the field replaced by the
 // running aggregate (min/max keep the other fields of the first record, not of the extreme one):
-// a copy per update, or under object reuse the key's one record updated in place.
+// a copy per update, or under object reuse one copy of the key's first record, updated in place.
 
 import { StreamError } from '../core/errors.js';
 import { fieldReplacingCopy, type FieldReplacingCopy } from './field-replacing-copy.js';
@@ -64,7 +64,15 @@ export function aggregationReducer<T>(aggregation: Aggregation, field: FieldRef,
   }
 }
 
-/** Checks the first record of a key, so a bad field fails on the first record, not the second. */
-export function checkAggregationInput(aggregation: Aggregation, field: FieldRef, record: unknown): void {
-  readNumber(record, field, aggregation);
+/**
+ * Makes a key's first result from its first record, checked so that a bad field fails on the
+ * first record, not the second. `inPlace`: a copy, which the aggregation then updates in place;
+ * the record itself is never changed (whatever else received it may still hold it).
+ */
+export function aggregationFirst<T>(aggregation: Aggregation, field: FieldRef, inPlace = false): (record: T) => T {
+  const copy = field === undefined || !inPlace ? undefined : fieldReplacingCopy(String(field));
+  return (record) => {
+    const value = readNumber(record, field, aggregation);
+    return inPlace ? withField(record, field, value, copy) : record;
+  };
 }

@@ -7,26 +7,26 @@ import { AbstractOperator } from '../core/abstract-operator.js';
 import type { OperatorContext, Output } from '../core/operator.js';
 import { KeyContext } from './key-context.js';
 
+/** How a rolling reduce makes a key's first result and folds each next record into it. */
+export interface RollingReduce<T> {
+  /** The result of a key's first record (checked, or a copy to update in place); the record itself when absent. */
+  readonly first?: (record: T) => T;
+  readonly reduce: (acc: T, next: T) => T;
+}
+
 export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
   private keys!: KeyContext;
   private state!: ValueState<T>;
-  private reduce!: (acc: T, next: T) => T;
+  private rolling!: RollingReduce<T>;
 
-  /**
-   * `reduceFor` gives the reduce function for the operator's context (an aggregation updates its
-   * result in place under object reuse); `check` validates a key's first record (an
-   * aggregation's field), which reduce never sees.
-   */
-  constructor(
-    private readonly reduceFor: (ctx: OperatorContext) => (acc: T, next: T) => T,
-    private readonly check: ((first: T) => void) | undefined,
-  ) {
+  /** `rollingFor` gives the reduce for the operator's context (an aggregation updates its result in place under object reuse). */
+  constructor(private readonly rollingFor: (ctx: OperatorContext) => RollingReduce<T>) {
     super();
   }
 
   override open(ctx: OperatorContext, output: Output<T>): void {
     super.open(ctx, output);
-    this.reduce = this.reduceFor(ctx);
+    this.rolling = this.rollingFor(ctx);
     this.keys = new KeyContext(ctx);
     this.state = this.keys.backend.getState(new ValueStateDescriptor<T>('rolling-reduce'));
   }
@@ -34,13 +34,7 @@ export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
   processElement(value: T, timestamp: number): void {
     this.keys.setCurrentKeyOf(value);
     const current = this.state.value();
-    let next: T;
-    if (current === undefined) {
-      this.check?.(value);
-      next = value;
-    } else {
-      next = this.reduce(current, value);
-    }
+    const next = current === undefined ? (this.rolling.first?.(value) ?? value) : this.rolling.reduce(current, value);
     // The state holds `current` already when the reduce returned it (updated in place, or a min
     // that did not change): no second write. The state has no TTL that a write would refresh.
     if (next !== current) this.state.update(next);

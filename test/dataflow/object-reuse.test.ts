@@ -1,7 +1,8 @@
 // env.enableObjectReuse(): the rolling aggregations update the key's record in place only where
 // nothing after them in the chain keeps records, and every job gives the results it gives
 // without it (the collect sink, a chained map before it, a channel to other threads, a FileSink,
-// checkpoints with a failure and restore); at parallelism 1, 2 and 4.
+// checkpoints with a failure and restore), and no record an aggregation was given is changed
+// (a sink beside it keeps the very objects); at parallelism 1, 2 and 4.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Trade } from '../fixtures/aggregations.js';
 import { finalSums, sumProblems, type KeySum } from '../fixtures/checkpointed-sum.js';
-import type { ObjectReuseArgs, TradeLine } from '../fixtures/object-reuse.js';
-import { collectFixture, PARALLELISMS, runFixture } from '../harness/run-fixture.js';
+import { sibling, type ObjectReuseArgs, type TradeLine } from '../fixtures/object-reuse.js';
+import { runJob } from '../../src/index.js';
+import { collectFixture, fixtureUrl, PARALLELISMS, runFixture } from '../harness/run-fixture.js';
 
 const trades: Trade[] = Array.from({ length: 60 }, (_, i) => ({ symbol: `s${i % 5}`, price: (i * 7919) % 23, seq: i }));
 
@@ -71,6 +73,28 @@ for (const p of PARALLELISMS) {
         firsts.add(symbol);
       }
       assert.ok(without.every(([, , , sameObject]) => !sameObject), 'without reuse no sum is the object emitted before it');
+    });
+
+    it('sum in place never changes the records it was given: a collectAsync beside it receives them as pushed', async () => {
+      await withFolder(async (out) => {
+        const client = await runJob(fixtureUrl('object-reuse'), { parallelism: p, args: { reuse: true, aggregation: 'sum', after: 'sibling', out } satisfies ObjectReuseArgs, jobName: 'object-reuse sibling' });
+        const received: Trade[] = [];
+        const reading = (async () => {
+          for await (const t of sibling.received!) received.push({ ...t });
+        })();
+        // Pushed at once, so that one batch holds several records of a key before the sink flushes.
+        for (const t of trades) await sibling.push!.push({ ...t });
+        await sibling.push!.close();
+        await reading;
+        await client.result;
+        assert.deepEqual(bySymbol(received), bySymbol(trades));
+        const sums = committedLines(out).map((line): Trade => {
+          const [symbol, price, seq] = JSON.parse(line) as TradeLine;
+          return { symbol, price, seq };
+        });
+        const expected = await collectFixture<Trade>('object-reuse', p, { reuse: false, trades, aggregation: 'sum', after: 'collect' } satisfies ObjectReuseArgs);
+        assert.deepEqual(bySymbol(sums), bySymbol(expected));
+      });
     });
 
     it('sum in place with checkpoints, a failure and a restart writes every sum exactly once', async () => {

@@ -4,7 +4,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregationReducer } from '../../src/operators/keyed-aggregations.js';
+import { aggregationFirst, aggregationReducer } from '../../src/operators/keyed-aggregations.js';
 import { fieldReplacingCopy } from '../../src/operators/field-replacing-copy.js';
 
 function spreadCopy(record: object, field: string, value: unknown): Record<string, unknown> {
@@ -121,6 +121,25 @@ describe('aggregationReducer', () => {
         assert.deepEqual(updated, copied, aggregation);
       }
     }
+  });
+
+  it('in place, starts each key from a copy of its first record and never changes a record it was given', () => {
+    const first = aggregationFirst<{ id: number; value: number }>('sum', 'value', true);
+    const sum = aggregationReducer<{ id: number; value: number }>('sum', 'value', true);
+    const given = [{ id: 1, value: 2 }, { id: 2, value: 3 }, { id: 3, value: 4 }];
+    const acc = first(given[0]!);
+    assert.notEqual(acc, given[0]);
+    assert.equal(sum(sum(acc, given[1]!), given[2]!), acc);
+    assert.deepEqual(acc, { id: 1, value: 9 });
+    assert.deepEqual(given, [{ id: 1, value: 2 }, { id: 2, value: 3 }, { id: 3, value: 4 }]);
+    const pair: [string, number] = ['a', 1];
+    assert.notEqual(aggregationFirst<[string, number]>('max', 1, true)(pair), pair);
+  });
+
+  it('without reuse, a key starts from its first record itself; a bad field fails on it', () => {
+    const record = { id: 1, value: 2 };
+    assert.equal(aggregationFirst<typeof record>('min', 'value')(record), record);
+    assert.throws(() => aggregationFirst<Record<string, unknown>>('max', 'value', true)({ value: null }), /max\("value"\): field "value" of the record is null, not a number/);
   });
 
   it('in place, sums array records by index and bare numbers', () => {
