@@ -34,7 +34,8 @@ export class KeyedReduceOperator<T> extends AbstractOperator<T, T> {
   processElement(value: T, timestamp: number): void {
     this.keys.setCurrentKeyOf(value);
     const current = this.state.value();
-    const next = current === undefined ? (this.rolling.first?.(value) ?? value) : this.rolling.reduce(current, value);
+    const { first, reduce } = this.rolling;
+    const next = current !== undefined ? reduce(current, value) : first === undefined ? value : first(value);
     // The state holds `current` already when the reduce returned it (updated in place, or a min
     // that did not change): no second write. The state has no TTL that a write would refresh.
     if (next !== current) this.state.update(next);
