@@ -13,7 +13,7 @@ import { describeSubtask, deserializeError, StreamError, type SerializedError } 
 import type { JobSource, PlannedJob, PlanSettings } from '../core/job-plan.js';
 import type { LogSettings } from '../core/log.js';
 import type { DeploymentMainThreadRings } from './main-thread-rings.js';
-import { createWorkerPool, type WorkerPool } from './pool.js';
+import type { WorkerPool } from './pool.js';
 
 /** How long stopped actors get to stop by themselves before their threads are terminated. */
 const STOP_GRACE_MS = 1000;
@@ -55,16 +55,16 @@ export class Deployment {
   readonly done: Promise<ActorMetrics[]>;
   /** The ring of every channel of the plan, by channel index (read by monitoring). */
   readonly channelBuffers: readonly SharedArrayBuffer[];
-  private readonly pool: WorkerPool;
   private readonly threads: ThreadHandle[] = [];
   private stopTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
+  /** `pool`: started with `createWorkerPool(spec.planned.plan.threads)`; the deployment destroys it. */
   constructor(
+    private readonly pool: WorkerPool,
     private readonly spec: DeploymentSpec,
     private readonly events: DeploymentEvents,
   ) {
-    this.pool = createWorkerPool(spec.planned.plan.threads);
     this.channelBuffers = spec.planned.plan.channels.map(() => RingBuffer.allocate(spec.ringBytes));
     this.done = this.deploy();
   }
