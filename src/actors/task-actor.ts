@@ -22,6 +22,12 @@ import type { ActorTimes } from './thread-task.js';
 const SPIN_MICROS = 20;
 /** Input frames (or source polls) between two yields of the thread to neighbouring actors. */
 const YIELD_EVERY = 8;
+/**
+ * Milliseconds after which an actor yields the thread whatever the count: a checkpoint trigger or
+ * a cancel arrives as a message, read only when the thread yields, so slow polls (a slow user
+ * function) must not hold it for eight polls.
+ */
+const YIELD_AFTER_MS = 5;
 
 /** Work an operator started asynchronously; the actor awaits it before the next record. */
 export class PendingWork {
@@ -58,6 +64,7 @@ export interface ThreadContext {
 
 export class TaskActor {
   private polls = 0;
+  private yieldedAt = performance.now();
   private readonly startedAt = performance.now();
   /** Time asleep for want of input (or of a source's data), ms. */
   private idleMs = 0;
@@ -215,12 +222,19 @@ export class TaskActor {
     }
   }
 
-  /** After each frame or poll: fire due timers, do what checkpoints asked, wait out a full output ring, let neighbouring actors run. */
+  /**
+   * After each frame or poll: fire due timers, wait out a full output ring, let neighbouring
+   * actors run and messages arrive, then do what checkpoints asked (a trigger that came while
+   * the thread yielded is taken before the next poll).
+   */
   private async afterStep(): Promise<void> {
     this.time.fireDue();
-    if (this.checkpoints?.hasWork) await this.checkpoints.runPending();
     if (!this.backlog.isEmpty) await this.drainBacklog();
-    if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId)) await yieldToEventLoop();
+    if (++this.polls % YIELD_EVERY === 0 || this.token.downstreamHasInput(this.vertexId) || performance.now() - this.yieldedAt >= YIELD_AFTER_MS) {
+      await yieldToEventLoop();
+      this.yieldedAt = performance.now();
+    }
+    if (this.checkpoints?.hasWork) await this.checkpoints.runPending();
   }
 
 

@@ -2,7 +2,7 @@
 // thread and shipped to the worker as they are (so a collection built from random values or the
 // clock is the same collection everywhere). Its position is the index of the next element.
 
-import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../core/source.js';
+import { pollDeadline, pollSpent, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
 
 /** Values handed to the output per poll, so the actor can flush and yield between polls. */
 const PER_POLL = 256;
@@ -20,7 +20,11 @@ class CollectionReader<T> implements SourceReader<T, CollectionSplit> {
 
   pollNext(output: ReaderOutput<T>): InputStatus {
     const end = Math.min(this.next + PER_POLL, this.elements.length);
-    for (; this.next < end; this.next++) output.collect(this.elements[this.next]!);
+    const deadline = pollDeadline();
+    for (let count = 1; this.next < end; count++) {
+      output.collect(this.elements[this.next++]!);
+      if (pollSpent(count, deadline)) break;
+    }
     return this.next < this.elements.length ? 'more-available' : 'end-of-input';
   }
 

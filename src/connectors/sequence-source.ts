@@ -2,7 +2,7 @@
 // of p reads the i-th of p contiguous, nearly equal ranges (Flink's NumberSequenceSource splits).
 // A reader's position is the part of its ranges not emitted yet.
 
-import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../core/source.js';
+import { pollDeadline, pollSpent, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
 
 const PER_POLL = 1024;
 
@@ -33,8 +33,13 @@ class SequenceReader implements SourceReader<number, SequenceSplit> {
     const split = this.splits[0];
     if (split === undefined) return 'end-of-input';
     const end = Math.min(split.start + PER_POLL - 1, split.end);
-    for (let next = split.start; next <= end; next++) output.collect(next);
-    split.start = end + 1;
+    const deadline = pollDeadline();
+    let next = split.start;
+    while (next <= end) {
+      output.collect(next++);
+      if (pollSpent(next - split.start, deadline)) break;
+    }
+    split.start = next;
     if (split.start > split.end) this.splits.shift();
     return this.splits.length > 0 ? 'more-available' : 'end-of-input';
   }

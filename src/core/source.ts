@@ -47,10 +47,28 @@ export interface SourceReaderContext<Split = unknown> {
 }
 
 /**
+ * @internal How long one `pollNext` of the built-in readers runs at most, ms: the actor takes a
+ * checkpoint barrier only between polls, so a slow function chained to a source must not make a
+ * poll of hundreds of records hold a checkpoint back for seconds.
+ */
+const POLL_BUDGET_MS = 10;
+
+/** @internal The clock reading past which a poll that starts now should end. */
+export function pollDeadline(): number {
+  return performance.now() + POLL_BUDGET_MS;
+}
+
+/** @internal Whether a poll that has emitted `count` records is past `deadline`; reads the clock once every 32 records. */
+export function pollSpent(count: number, deadline: number): boolean {
+  return (count & 31) === 0 && performance.now() > deadline;
+}
+
+/**
  * Reads one subtask's share of a source, as a set of splits (a range of numbers, a file, a Kafka
- * partition). `pollNext` emits a bounded number of records (a few hundred at most) and returns at
- * once; when it reports `'nothing-available'`, the runtime awaits `isAvailable()` before polling
- * again. Methods are never called concurrently.
+ * partition). `pollNext` emits a bounded number of records (a few hundred at most, and fewer when
+ * the functions chained to the source are slow: checkpoint barriers and timers are taken between
+ * polls) and returns at once; when it reports `'nothing-available'`, the runtime awaits
+ * `isAvailable()` before polling again. Methods are never called concurrently.
  */
 export interface SourceReader<T, Split = unknown> {
   pollNext(output: ReaderOutput<T>): InputStatus;

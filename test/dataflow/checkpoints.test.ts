@@ -2,7 +2,7 @@
 // ids keep increasing across restores; savepoints are taken, stop a job and restore it at another
 // parallelism; a damaged newest checkpoint is skipped; restores that do not fit the job are
 // refused before it runs; at-least-once mode does not align; failed checkpoints are tolerated
-// unless the job says otherwise.
+// unless the job says otherwise; a slow function chained to a source does not hold barriers back.
 
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runJob, StreamError, type CheckpointStats, type JobClient, type JobExecutionResult } from '../../src/index.js';
 import { finalSums, sumProblems, type CheckpointedSumArgs, type KeySum } from '../fixtures/checkpointed-sum.js';
+import type { SlowChainedMapArgs } from '../fixtures/slow-chained-map.js';
 import { fixtureUrl, PARALLELISMS } from '../harness/run-fixture.js';
 import { warningsDuring } from '../harness/logs.js';
 
@@ -206,6 +207,19 @@ describe('checkpoints in a running job', () => {
     assert.equal(error.code, 'CHECKPOINT_FAILED');
     assert.match(error.message, /2 checkpoints in a row failed, more than the 1 the job tolerates \(tolerableFailures\)/);
   });
+
+  for (const [source, parallelism] of [...PARALLELISMS.map((p) => ['sequence', p] as const), ['elements', 1] as const]) {
+    it(`takes checkpoints while a slow function chained to the source runs, not only between polls of hundreds of records (${source}, p=${parallelism})`, async () => {
+      // 800 records a subtask at 0.25 ms each: read in a few polls of the source without a time
+      // budget, so no checkpoint completes before the reading ends (two in all, the first held
+      // back some 400 ms). With polls cut after 10 ms, one every 50 ms or so.
+      const count = 800 * parallelism;
+      const args: SlowChainedMapArgs = { source, count, msPerRecord: 0.25, dir: join(base, `job-${folders++}`), intervalMs: 20 };
+      const result = await runJob(fixtureUrl('slow-chained-map'), { parallelism, args, jobName: 'slow chained map' }).then((client) => client.result);
+      assert.deepEqual((result.collected[0] as number[]).sort((a, b) => a - b), Array.from({ length: count }, (_, n) => n));
+      assert.ok(completed(result).length >= 4, `${completed(result).length} checkpoints completed in a run of 200 ms or more at a 20 ms interval`);
+    });
+  }
 
   it('fails a bounded job whose final checkpoint keeps failing instead of waiting for it forever', async () => {
     const args = sumArgs({ count: 100, intervalMs: 10_000, restartStrategy: { type: 'none' } });

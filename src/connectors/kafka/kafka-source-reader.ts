@@ -6,7 +6,7 @@
 
 import { StreamError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
-import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '../../core/source.js';
+import { pollDeadline, pollSpent, type InputStatus, type ReaderOutput, type SourceReader, type SourceReaderContext } from '../../core/source.js';
 import { kafkaClients, type ReadClient } from './kafka-clients.js';
 import { retryWhileUnavailable } from './kafka-connection.js';
 import { partitionOwner } from './kafka-partition-assignment.js';
@@ -97,12 +97,13 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     }
     let emitted = 0;
     let more = false;
+    const deadline = pollDeadline();
     for (const state of this.owned.values()) {
-      if (emitted >= PER_POLL) {
+      if (emitted >= PER_POLL || performance.now() > deadline) {
         more = true;
         break;
       }
-      emitted += this.emitFrom(state, output as ReaderOutput<unknown>, PER_POLL - emitted);
+      emitted += this.emitFrom(state, output as ReaderOutput<unknown>, PER_POLL - emitted, deadline);
       if (state.queued > 0) more = true;
       if (state.queued < QUEUE_LOW) this.fetcherWake?.();
     }
@@ -159,8 +160,8 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     return state.stopAt !== undefined && state.offset >= state.stopAt;
   }
 
-  /** Emits up to `limit` queued records of `state`; returns how many it emitted (or skipped). */
-  private emitFrom(state: PartitionState, output: ReaderOutput<unknown>, limit: number): number {
+  /** Emits up to `limit` queued records of `state`, stopping early past `deadline`; returns how many it emitted (or skipped). */
+  private emitFrom(state: PartitionState, output: ReaderOutput<unknown>, limit: number, deadline: number): number {
     let count = 0;
     while (count < limit && state.queue.length > 0) {
       const chunk = state.queue[0]!;
@@ -168,7 +169,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       while (count < limit && state.next < records.length) {
         const record = records[state.next++]!;
         state.queued--;
-        count++;
+        if (pollSpent(++count, deadline)) limit = count;
         if (state.stopAt !== undefined && record.offset >= state.stopAt) continue;
         this.emitRecord(record, state.output!, output);
         state.offset = record.offset + 1;
