@@ -2,7 +2,7 @@
 // thread and shipped to the worker as they are (so a collection built from random values or the
 // clock is the same collection everywhere). Its position is the index of the next element.
 
-import { pollDeadline, pollSpent, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
+import { POLL_SLICE, pollDeadline, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
 
 /** Values handed to the output per poll, so the actor can flush and yield between polls. */
 const PER_POLL = 256;
@@ -21,10 +21,10 @@ class CollectionReader<T> implements SourceReader<T, CollectionSplit> {
   pollNext(output: ReaderOutput<T>): InputStatus {
     const end = Math.min(this.next + PER_POLL, this.elements.length);
     const deadline = pollDeadline();
-    for (let count = 1; this.next < end; count++) {
-      output.collect(this.elements[this.next++]!);
-      if (pollSpent(count, deadline)) break;
-    }
+    do {
+      const last = Math.min(this.next + POLL_SLICE, end);
+      for (; this.next < last; this.next++) output.collect(this.elements[this.next]!);
+    } while (this.next < end && performance.now() <= deadline);
     return this.next < this.elements.length ? 'more-available' : 'end-of-input';
   }
 

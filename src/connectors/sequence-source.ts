@@ -2,7 +2,7 @@
 // of p reads the i-th of p contiguous, nearly equal ranges (Flink's NumberSequenceSource splits).
 // A reader's position is the part of its ranges not emitted yet.
 
-import { pollDeadline, pollSpent, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
+import { POLL_SLICE, pollDeadline, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
 
 const PER_POLL = 1024;
 
@@ -35,10 +35,10 @@ class SequenceReader implements SourceReader<number, SequenceSplit> {
     const end = Math.min(split.start + PER_POLL - 1, split.end);
     const deadline = pollDeadline();
     let next = split.start;
-    while (next <= end) {
-      output.collect(next++);
-      if (pollSpent(next - split.start, deadline)) break;
-    }
+    do {
+      const last = Math.min(next + POLL_SLICE - 1, end);
+      for (; next <= last; next++) output.collect(next);
+    } while (next <= end && performance.now() <= deadline);
     split.start = next;
     if (split.start > split.end) this.splits.shift();
     return this.splits.length > 0 ? 'more-available' : 'end-of-input';

@@ -58,9 +58,12 @@ export function pollDeadline(): number {
   return performance.now() + POLL_BUDGET_MS;
 }
 
-/** @internal Whether a poll that has emitted `count` records is past `deadline`; reads the clock once every 32 records. */
+/** @internal Records a built-in reader emits between two readings of the clock. */
+export const POLL_SLICE = 32;
+
+/** @internal Whether a poll that has emitted `count` records is past `deadline`; reads the clock once every POLL_SLICE records. */
 export function pollSpent(count: number, deadline: number): boolean {
-  return (count & 31) === 0 && performance.now() > deadline;
+  return count % POLL_SLICE === 0 && performance.now() > deadline;
 }
 
 /**
