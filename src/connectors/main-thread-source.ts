@@ -4,7 +4,7 @@
 
 import { MAIN_THREAD_INPUT_ENDED, type MainThreadInput } from '../core/main-thread-io.js';
 import { StreamError } from '../core/errors.js';
-import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../core/source.js';
+import { pollDeadline, type InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.js';
 
 /** Batches a reader emits in one poll before it lets the actor do other work (timers, checkpoints, neighbours). */
 const BATCHES_PER_POLL = 4;
@@ -28,7 +28,10 @@ abstract class MainThreadReader<T> implements SourceReader<T> {
   constructor(protected readonly input: MainThreadInput) {}
 
   pollNext(output: ReaderOutput<T>): InputStatus {
+    const deadline = pollDeadline();
     for (let batches = 0; batches < BATCHES_PER_POLL; batches++) {
+      // A batch is emitted whole; the poll ends after the first batch that ran past its time.
+      if (batches > 0 && performance.now() > deadline) break;
       const batch = this.input.poll();
       if (batch === null) return this.after('nothing-available');
       if (batch === MAIN_THREAD_INPUT_ENDED) return this.after('end-of-input');
